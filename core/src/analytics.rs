@@ -1,0 +1,304 @@
+//! The indicators analysts compute from trade figures. Pure functions over
+//! whole US dollars; a measure that is undefined for its inputs is an
+//! [`Undefined`] reason, never `inf` or `NaN`.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::partner::{PartnerCode, PartnerKind};
+
+/// Why a measure has no value for its inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Undefined {
+    /// The base (start value or total) is zero.
+    ZeroBase,
+    /// The base is negative (a deficit): a ratio to it has no meaning.
+    NegativeBase,
+    /// Start and end have opposite signs (a surplus that became a deficit).
+    SignChange,
+    /// The two years are the same or inverted: no period to annualise over.
+    NoPeriod,
+    /// A required figure is missing.
+    MissingValue,
+}
+
+impl Undefined {
+    /// The machine-readable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Undefined::ZeroBase => "zero_base",
+            Undefined::NegativeBase => "negative_base",
+            Undefined::SignChange => "sign_change",
+            Undefined::NoPeriod => "no_period",
+            Undefined::MissingValue => "missing_value",
+        }
+    }
+
+    /// A sentence for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Undefined::ZeroBase => "the base value is zero",
+            Undefined::NegativeBase => {
+                "the base value is negative (a deficit); a ratio to it is not meaningful"
+            }
+            Undefined::SignChange => "the start and end values have opposite signs",
+            Undefined::NoPeriod => "the end year is not after the start year",
+            Undefined::MissingValue => "a figure needed for this measure is missing",
+        }
+    }
+}
+
+impl fmt::Display for Undefined {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A computed measure, or the reason it is undefined.
+pub type Computed<T> = Result<T, Undefined>;
+
+/// The trade balance: exports minus imports (negative for a deficit).
+pub fn balance(exports_usd: i64, imports_usd: i64) -> i64 {
+    exports_usd - imports_usd
+}
+
+/// The trade specialisation index (X - M) / (X + M), from -1 (imports only)
+/// to +1 (exports only). Undefined when there is no trade at all.
+pub fn trade_specialisation_index(exports_usd: i64, imports_usd: i64) -> Computed<f64> {
+    let total = exports_usd as i128 + imports_usd as i128;
+    match total {
+        0 => Err(Undefined::ZeroBase),
+        t if t < 0 => Err(Undefined::NegativeBase),
+        t => Ok((exports_usd as i128 - imports_usd as i128) as f64 / t as f64),
+    }
+}
+
+/// Growth between two years of one series.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Growth {
+    pub start_usd: i64,
+    pub end_usd: i64,
+    /// end - start.
+    pub change_usd: i64,
+    /// (end - start) / start, in percent.
+    pub change_pct: Computed<f64>,
+    /// end / start.
+    pub multiple: Computed<f64>,
+    /// Compound annual growth rate, in percent.
+    pub cagr_pct: Computed<f64>,
+}
+
+fn positive_base(start: i64) -> Result<(), Undefined> {
+    match start {
+        0 => Err(Undefined::ZeroBase),
+        s if s < 0 => Err(Undefined::NegativeBase),
+        _ => Ok(()),
+    }
+}
+
+/// Percent change from `start` to `end`; undefined for a zero or negative start.
+pub fn percent_change(start: i64, end: i64) -> Computed<f64> {
+    positive_base(start)?;
+    Ok((end as f64 - start as f64) / start as f64 * 100.0)
+}
+
+/// end / start; undefined for a zero or negative start or a change of sign.
+pub fn multiple(start: i64, end: i64) -> Computed<f64> {
+    positive_base(start)?;
+    if end < 0 {
+        return Err(Undefined::SignChange);
+    }
+    Ok(end as f64 / start as f64)
+}
+
+/// Compound annual growth rate over `years` years, in percent.
+pub fn compound_annual_growth(start: i64, end: i64, years: i32) -> Computed<f64> {
+    if years <= 0 {
+        return Err(Undefined::NoPeriod);
+    }
+    let m = multiple(start, end)?;
+    Ok((m.powf(1.0 / f64::from(years)) - 1.0) * 100.0)
+}
+
+/// Every growth measure between a start and an end value `years` apart.
+pub fn growth_between(start_usd: i64, end_usd: i64, years: i32) -> Growth {
+    Growth {
+        start_usd,
+        end_usd,
+        change_usd: end_usd - start_usd,
+        change_pct: percent_change(start_usd, end_usd),
+        multiple: multiple(start_usd, end_usd),
+        cagr_pct: compound_annual_growth(start_usd, end_usd, years),
+    }
+}
+
+/// `part` as a percentage of `total`; undefined when the total is not positive.
+pub fn share_pct(part: i64, total: i64) -> Computed<f64> {
+    positive_base(total)?;
+    Ok(part as f64 / total as f64 * 100.0)
+}
+
+/// One partner's value and its share of the world total.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PartnerShare {
+    pub partner: PartnerCode,
+    pub kind: PartnerKind,
+    pub value_usd: i64,
+    pub share_pct: Computed<f64>,
+    /// Rank among the listed partners (countries and blocs) by value,
+    /// 1 for the largest; ties share a rank. `None` for aggregates
+    /// (rest of world, world), which are never ranked.
+    pub rank: Option<u32>,
+}
+
+/// Each partner's share of `world_usd`, with ranks among the listed
+/// (non-aggregate) partners; order as given.
+pub fn partner_shares(
+    world_usd: i64,
+    partners: &[(PartnerCode, PartnerKind, i64)],
+) -> Vec<PartnerShare> {
+    let mut listed: Vec<i64> = partners
+        .iter()
+        .filter(|(_, kind, _)| !kind.is_aggregate())
+        .map(|&(_, _, v)| v)
+        .collect();
+    listed.sort_unstable_by(|a, b| b.cmp(a));
+    partners
+        .iter()
+        .map(|&(partner, kind, value_usd)| PartnerShare {
+            partner,
+            kind,
+            value_usd,
+            share_pct: share_pct(value_usd, world_usd),
+            rank: (!kind.is_aggregate()).then(|| {
+                // Competition ranking: 1 + the number of strictly larger values.
+                listed.partition_point(|&v| v > value_usd) as u32 + 1
+            }),
+        })
+        .collect()
+}
+
+/// The Herfindahl-Hirschman index of partner concentration.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Concentration {
+    /// Sum of squared percentage shares, 0 to 10,000.
+    pub hhi: f64,
+    /// How many partners entered the index.
+    pub partners: usize,
+    /// The share of the world total those partners cover, in percent. The
+    /// rest (the partners not listed) is left out of the index, so the index
+    /// is a lower bound of the concentration over all partners.
+    pub coverage_pct: f64,
+}
+
+/// The HHI over the shares of the world total held by the listed partners
+/// (countries and blocs only; pass no aggregate). Undefined when the world
+/// total is not positive.
+pub fn herfindahl_hirschman(
+    world_usd: i64,
+    listed_partner_values: &[i64],
+) -> Computed<Concentration> {
+    positive_base(world_usd)?;
+    let shares: Vec<f64> = listed_partner_values
+        .iter()
+        .map(|&v| v as f64 / world_usd as f64 * 100.0)
+        .collect();
+    Ok(Concentration {
+        hhi: shares.iter().map(|s| s * s).sum(),
+        partners: shares.len(),
+        coverage_pct: shares.iter().sum(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn balance_and_tsi() {
+        assert_eq!(balance(462, 762), -300);
+        assert!(close(trade_specialisation_index(3, 1).unwrap(), 0.5));
+        assert!(close(trade_specialisation_index(0, 5).unwrap(), -1.0));
+        assert_eq!(trade_specialisation_index(0, 0), Err(Undefined::ZeroBase));
+        // No overflow at the extremes of i64.
+        assert!(close(
+            trade_specialisation_index(i64::MAX, i64::MAX).unwrap(),
+            0.0
+        ));
+    }
+
+    #[test]
+    fn growth_measures() {
+        let g = growth_between(100, 356, 10);
+        assert_eq!(g.change_usd, 256);
+        assert!(close(g.change_pct.unwrap(), 256.0));
+        assert!(close(g.multiple.unwrap(), 3.56));
+        let cagr = g.cagr_pct.unwrap();
+        assert!(close((1.0 + cagr / 100.0).powi(10), 3.56));
+    }
+
+    #[test]
+    fn growth_undefined_cases_have_reasons() {
+        let zero = growth_between(0, 10, 10);
+        assert_eq!(zero.change_pct, Err(Undefined::ZeroBase));
+        assert_eq!(zero.multiple, Err(Undefined::ZeroBase));
+        assert_eq!(zero.cagr_pct, Err(Undefined::ZeroBase));
+        assert_eq!(zero.change_usd, 10);
+
+        let deficit_start = growth_between(-92, -330, 10);
+        assert_eq!(deficit_start.change_pct, Err(Undefined::NegativeBase));
+        assert_eq!(deficit_start.change_usd, -238);
+
+        let surplus_to_deficit = growth_between(29, -300, 10);
+        assert_eq!(surplus_to_deficit.multiple, Err(Undefined::SignChange));
+        assert_eq!(surplus_to_deficit.cagr_pct, Err(Undefined::SignChange));
+        assert!(surplus_to_deficit.change_pct.unwrap() < -1000.0);
+
+        assert_eq!(growth_between(10, 20, 0).cagr_pct, Err(Undefined::NoPeriod));
+        assert!(close(growth_between(10, 0, 5).cagr_pct.unwrap(), -100.0));
+        for g in [zero, deficit_start, surplus_to_deficit] {
+            for m in [g.change_pct, g.multiple, g.cagr_pct].into_iter().flatten() {
+                assert!(m.is_finite());
+            }
+        }
+    }
+
+    #[test]
+    fn shares_and_ranks_skip_aggregates() {
+        let cn = PartnerCode::new_const("CN");
+        let mx = PartnerCode::new_const("MX");
+        let kr = PartnerCode::new_const("KR");
+        let rows = [
+            (PartnerCode::EU, PartnerKind::Bloc, 50),
+            (cn, PartnerKind::Country, 30),
+            (mx, PartnerKind::Country, 30),
+            (kr, PartnerKind::Country, 10),
+            (PartnerCode::REST_OF_WORLD, PartnerKind::RestOfWorld, 80),
+        ];
+        let shares = partner_shares(200, &rows);
+        let ranks: Vec<Option<u32>> = shares.iter().map(|s| s.rank).collect();
+        assert_eq!(ranks, [Some(1), Some(2), Some(2), Some(4), None]);
+        assert!(close(shares[0].share_pct.unwrap(), 25.0));
+        assert_eq!(
+            partner_shares(0, &rows)[0].share_pct,
+            Err(Undefined::ZeroBase)
+        );
+    }
+
+    #[test]
+    fn hhi_on_listed_partners() {
+        let c = herfindahl_hirschman(100, &[50, 30, 20]).unwrap();
+        assert!(close(c.hhi, 2500.0 + 900.0 + 400.0));
+        assert!(close(c.coverage_pct, 100.0));
+        let partial = herfindahl_hirschman(200, &[50, 30, 20]).unwrap();
+        assert!(close(partial.hhi, 625.0 + 225.0 + 100.0));
+        assert!(close(partial.coverage_pct, 50.0));
+        assert_eq!(herfindahl_hirschman(0, &[1]), Err(Undefined::ZeroBase));
+    }
+}
