@@ -1,6 +1,7 @@
 //! Trade partners: countries, blocs, the rest of the world and the world total.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -140,66 +141,130 @@ pub struct Partner {
     pub census_code: Option<&'static str>,
 }
 
-const fn partner(
-    code: &str,
-    name_en: &'static str,
-    name_ko: &'static str,
-    kind: PartnerKind,
-    census_code: Option<&'static str>,
-) -> Partner {
+/// The Census Schedule C country table: one row per country or territory,
+/// `cty_code,iso2,name_en,name_ko`. Groupings (OPEC, OECD, the continents)
+/// are not in it; the European Union is the fixed bloc below.
+const CENSUS_COUNTRIES_CSV: &str = include_str!("../data/census-countries.csv");
+
+/// The partners that are not single countries, in the order `Partner::all` lists them.
+const AGGREGATES: [Partner; 3] = [
     Partner {
-        code: PartnerCode::new_const(code),
-        name_en,
-        name_ko,
-        kind,
-        census_code,
-    }
-}
-
-use PartnerKind::{Bloc, Country, RestOfWorld, World};
-
-/// The partners the service knows, aggregates first, then countries by code.
-static PARTNERS: &[Partner] = &[
-    partner("WLD", "World", "전 세계", World, None),
-    partner("ROW", "Rest of world", "기타 국가", RestOfWorld, None),
-    partner("EU", "European Union", "유럽연합", Bloc, Some("0003")),
-    partner("CA", "Canada", "캐나다", Country, Some("1220")),
-    partner("CN", "China", "중국", Country, Some("5700")),
-    partner("DE", "Germany", "독일", Country, Some("4280")),
-    partner("FR", "France", "프랑스", Country, Some("4279")),
-    partner("GB", "United Kingdom", "영국", Country, Some("4120")),
-    partner("IE", "Ireland", "아일랜드", Country, Some("4190")),
-    partner("IN", "India", "인도", Country, Some("5330")),
-    partner("JP", "Japan", "일본", Country, Some("5880")),
-    partner("KR", "Korea, South", "한국", Country, Some("5800")),
-    partner("MX", "Mexico", "멕시코", Country, Some("2010")),
-    partner("MY", "Malaysia", "말레이시아", Country, Some("5570")),
-    partner("SG", "Singapore", "싱가포르", Country, Some("5590")),
-    partner("TH", "Thailand", "태국", Country, Some("5490")),
-    partner("TW", "Taiwan", "대만", Country, Some("5830")),
-    partner("VN", "Vietnam", "베트남", Country, Some("5520")),
+        code: PartnerCode::WORLD,
+        name_en: "World",
+        name_ko: "전 세계",
+        kind: PartnerKind::World,
+        census_code: None,
+    },
+    Partner {
+        code: PartnerCode::REST_OF_WORLD,
+        name_en: "Rest of world",
+        name_ko: "기타 국가",
+        kind: PartnerKind::RestOfWorld,
+        census_code: None,
+    },
+    Partner {
+        code: PartnerCode::EU,
+        name_en: "European Union",
+        name_ko: "유럽연합",
+        kind: PartnerKind::Bloc,
+        census_code: Some("0003"),
+    },
 ];
 
+/// One row of `census-countries.csv`.
+#[derive(Debug, serde::Deserialize)]
+struct CountryRow {
+    cty_code: String,
+    iso2: String,
+    name_en: String,
+    name_ko: String,
+}
+
+/// Moves a parsed string into static memory. Called once per table cell,
+/// when the table is first built.
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// Parses the country table: four-digit Census codes and two-letter ISO codes,
+/// each unique, names not empty. The line number of the first bad row is in
+/// the error.
+fn parse_countries(csv_text: &str) -> Result<Vec<Partner>, String> {
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let mut countries: Vec<Partner> = Vec::new();
+    for (i, record) in reader.deserialize::<CountryRow>().enumerate() {
+        let line = i + 2;
+        let row = record.map_err(|e| format!("line {line}: {e}"))?;
+        let cty_code = row.cty_code.trim();
+        if cty_code.len() != 4 || !cty_code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!(
+                "line {line}: cty_code {cty_code:?} is not four digits"
+            ));
+        }
+        let iso2 = row.iso2.trim();
+        let code = PartnerCode::parse_shape(iso2)
+            .filter(|_| iso2.len() == 2 && iso2.bytes().all(|b| b.is_ascii_uppercase()))
+            .ok_or_else(|| format!("line {line}: iso2 {iso2:?} is not two upper-case letters"))?;
+        if row.name_en.trim().is_empty() || row.name_ko.trim().is_empty() {
+            return Err(format!("line {line}: a name is empty"));
+        }
+        if let Some(dup) = countries
+            .iter()
+            .chain(AGGREGATES.iter())
+            .find(|p| p.code == code || p.census_code == Some(cty_code))
+        {
+            return Err(format!(
+                "line {line}: {iso2}/{cty_code} repeats {}",
+                dup.code
+            ));
+        }
+        countries.push(Partner {
+            code,
+            name_en: leak(row.name_en.trim().to_owned()),
+            name_ko: leak(row.name_ko.trim().to_owned()),
+            kind: PartnerKind::Country,
+            census_code: Some(leak(cty_code.to_owned())),
+        });
+    }
+    countries.sort_by_key(|p| p.code);
+    Ok(countries)
+}
+
+/// The partners the service knows, aggregates first, then countries by code.
+/// Built once from the embedded table. The table is checked by the tests, so
+/// the fallback to the aggregates alone cannot ship.
+fn partners() -> &'static [Partner] {
+    static PARTNERS: OnceLock<Vec<Partner>> = OnceLock::new();
+    PARTNERS.get_or_init(|| {
+        let mut all = AGGREGATES.to_vec();
+        all.extend(parse_countries(CENSUS_COUNTRIES_CSV).unwrap_or_default());
+        all
+    })
+}
+
 impl Partner {
-    /// Every known partner.
+    /// Every known partner: the world, the rest of the world, the European
+    /// Union, then every country of the Census Schedule C list by ISO code.
     pub fn all() -> &'static [Partner] {
-        PARTNERS
+        partners()
     }
 
     /// The partner with this code, if known.
     pub fn by_code(code: PartnerCode) -> Option<&'static Partner> {
-        PARTNERS.iter().find(|p| p.code == code)
+        partners().iter().find(|p| p.code == code)
     }
 
-    /// The partner with this Census `CTY_CODE`, if known.
+    /// The partner with this Census `CTY_CODE`, if known: a country, or the
+    /// European Union (`0003`). Other Census groupings (OPEC `0001`, OECD
+    /// `0022`, continents `1XXX`..`7XXX`) are not partners.
     pub fn by_census_code(cty_code: &str) -> Option<&'static Partner> {
         let cty_code = cty_code.trim();
-        PARTNERS.iter().find(|p| p.census_code == Some(cty_code))
+        partners().iter().find(|p| p.census_code == Some(cty_code))
     }
 
     /// The world total.
     pub fn world() -> &'static Partner {
-        &PARTNERS[0]
+        &partners()[0]
     }
 }
 
@@ -221,7 +286,7 @@ impl TryFrom<&str> for Partner {
             .and_then(Partner::by_code)
             .or_else(|| Partner::by_census_code(value));
         found.copied().ok_or_else(|| {
-            InvalidValue::not_in_list("partner", value, PARTNERS.iter().map(|p| p.code))
+            InvalidValue::not_in_list("partner", value, partners().iter().map(|p| p.code))
                 .also_accepting("or the Census CTY_CODE of one of them")
         })
     }
@@ -269,6 +334,112 @@ mod tests {
         assert!(err.to_string().contains("CTY_CODE"));
         assert!(Partner::try_from("").is_err());
         assert!(Partner::try_from("TOOLONG").is_err());
+    }
+
+    #[test]
+    fn the_embedded_country_table_parses_completely() {
+        let countries = parse_countries(CENSUS_COUNTRIES_CSV).unwrap();
+        let data_lines = CENSUS_COUNTRIES_CSV
+            .lines()
+            .skip(1)
+            .filter(|l| !l.trim().is_empty());
+        assert_eq!(
+            countries.len(),
+            data_lines.count(),
+            "every row becomes a country"
+        );
+        assert!(
+            (230..=245).contains(&countries.len()),
+            "{} countries",
+            countries.len()
+        );
+        assert_eq!(Partner::all().len(), countries.len() + AGGREGATES.len());
+        assert!(countries.iter().all(|p| p.kind == PartnerKind::Country));
+        assert_eq!(Partner::world().code, PartnerCode::WORLD);
+        assert_eq!(&Partner::all()[..3], &AGGREGATES[..]);
+    }
+
+    #[test]
+    fn census_codes_map_to_the_right_countries() {
+        for (cty, iso, name_en, name_ko) in [
+            ("1220", "CA", "Canada", "캐나다"),
+            ("2010", "MX", "Mexico", "멕시코"),
+            ("5700", "CN", "China", "중국"),
+            ("5800", "KR", "Korea, South", "한국"),
+            ("5880", "JP", "Japan", "일본"),
+            ("5830", "TW", "Taiwan", "대만"),
+            ("4280", "DE", "Germany", "독일"),
+            ("4120", "GB", "United Kingdom", "영국"),
+            ("5330", "IN", "India", "인도"),
+            ("5520", "VN", "Vietnam", "베트남"),
+            ("4279", "FR", "France", "프랑스"),
+            ("4190", "IE", "Ireland", "아일랜드"),
+            ("5570", "MY", "Malaysia", "말레이시아"),
+            ("5590", "SG", "Singapore", "싱가포르"),
+            ("5490", "TH", "Thailand", "태국"),
+            ("5820", "HK", "Hong Kong", "홍콩"),
+            ("5790", "KP", "Korea, North", "북한"),
+        ] {
+            let p = Partner::by_census_code(cty).unwrap_or_else(|| panic!("{cty} is unknown"));
+            assert_eq!(
+                (p.code.as_str(), p.name_en, p.name_ko, p.kind),
+                (iso, name_en, name_ko, PartnerKind::Country),
+                "{cty}"
+            );
+            assert_eq!(p.census_code, Some(cty));
+            assert_eq!(Partner::by_code(p.code), Some(p));
+        }
+        let eu = Partner::by_census_code("0003").unwrap();
+        assert_eq!((eu.code, eu.kind), (PartnerCode::EU, PartnerKind::Bloc));
+    }
+
+    #[test]
+    fn iso_codes_are_unique_two_letter_codes() {
+        let mut seen = std::collections::HashSet::new();
+        for p in Partner::all()
+            .iter()
+            .filter(|p| p.kind == PartnerKind::Country)
+        {
+            let code = p.code.as_str();
+            assert!(
+                code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()),
+                "{code}"
+            );
+            assert!(seen.insert(code), "duplicate iso2 {code}");
+            let cty = p.census_code.unwrap();
+            assert!(
+                cty.len() == 4 && cty.bytes().all(|b| b.is_ascii_digit()),
+                "{cty}"
+            );
+        }
+    }
+
+    #[test]
+    fn census_groupings_are_not_countries() {
+        for grouping in [
+            "0001", "0014", "0017", "0020", "0021", "0022", "0023", "0024", "0025", "0026", "0027",
+            "0028", "1XXX", "2XXX", "3XXX", "4XXX", "5XXX", "6XXX", "7XXX", "", "-",
+        ] {
+            assert_eq!(Partner::by_census_code(grouping), None, "{grouping:?}");
+        }
+        // The United States is the reporter, never a partner.
+        assert_eq!(Partner::by_census_code("1000"), None);
+    }
+
+    #[test]
+    fn a_bad_table_is_refused_with_its_line() {
+        let dup = "cty_code,iso2,name_en,name_ko\n5700,CN,China,중국\n5701,CN,Again,다시\n";
+        assert!(parse_countries(dup).unwrap_err().starts_with("line 3:"));
+        let eu = "cty_code,iso2,name_en,name_ko\n0003,XE,Europe,유럽\n";
+        assert!(parse_countries(eu).unwrap_err().contains("repeats EU"));
+        let short = "cty_code,iso2,name_en,name_ko\n570,CN,China,중국\n";
+        assert!(parse_countries(short).unwrap_err().contains("four digits"));
+        let iso3 = "cty_code,iso2,name_en,name_ko\n5700,CHN,China,중국\n";
+        assert!(
+            parse_countries(iso3)
+                .unwrap_err()
+                .contains("two upper-case letters")
+        );
     }
 
     #[test]

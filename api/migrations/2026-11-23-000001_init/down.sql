@@ -1,0 +1,4 @@
+DROP TABLE service_state;
+DROP TABLE extra_partners;
+DROP TABLE observations;
+DROP TABLE datasets;

@@ -1,0 +1,339 @@
+//! The command line of the `atp` binary.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use actix_web::{App, HttpResponse, HttpServer, get, web};
+use clap::{Parser, Subcommand};
+
+use atp_core::Flow;
+
+use crate::fetch;
+use crate::ingest;
+use crate::store::{DatabaseUrl, OnExisting, Store};
+use crate::synthetic;
+
+/// US trade in Advanced Technology Products: a REST/JSON data service.
+#[derive(Debug, Parser)]
+#[command(name = "atp", version, about)]
+pub struct Cli {
+    /// Database: postgres://..., sqlite://PATH or a file path. Default: a
+    /// SQLite file under $XDG_DATA_HOME/atp (or ~/.local/share/atp).
+    #[arg(long, env = "ATP_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API (the default when no command is given).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "ATP_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// Import files as one dataset, all or nothing. The format of each file is
+    /// detected: a tidy CSV file, Census API responses (JSON), and optionally a
+    /// dataset description (JSON object).
+    Import {
+        /// The dataset id to store under (lower-case letters, digits, - _ .).
+        #[arg(long)]
+        dataset: Option<String>,
+        /// Replace the dataset if it exists (otherwise the import is refused).
+        #[arg(long)]
+        replace: bool,
+        /// The files to import.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Write a dataset as tidy CSV (the format `import` reads).
+    Export {
+        #[arg(long)]
+        dataset: String,
+        /// Output file (default: standard output).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Download data from its upstream source and import it.
+    Fetch {
+        #[command(subcommand)]
+        source: FetchSource,
+    },
+    /// Print the data-quality report of the built-in dataset (Markdown).
+    DataQuality,
+    /// Write a deterministic synthetic dataset as tidy CSV (for load tests and
+    /// benchmarks): 10 groups x PARTNERS x YEARS x 2 flows.
+    Synthetic {
+        #[arg(long, default_value_t = synthetic::SyntheticSpec::LOAD_TEST.partners)]
+        partners: usize,
+        #[arg(long, default_value_t = synthetic::SyntheticSpec::LOAD_TEST.first_year)]
+        first_year: u16,
+        #[arg(long, default_value_t = synthetic::SyntheticSpec::LOAD_TEST.years)]
+        years: u16,
+        #[arg(long, default_value_t = synthetic::SyntheticSpec::LOAD_TEST.seed)]
+        seed: u64,
+        /// The dataset id written in each row.
+        #[arg(long, default_value = "synthetic")]
+        dataset: String,
+        /// Output file (default: standard output).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FetchSource {
+    /// The Census International Trade API (`imports/hitech`, `exports/hitech`):
+    /// the twelve months of a year, imported as annual values.
+    Census {
+        /// The year to fetch.
+        #[arg(long)]
+        year: u16,
+        /// One flow only (default: both).
+        #[arg(long, value_parser = parse_flow)]
+        flow: Option<Flow>,
+        /// Census API key (https://api.census.gov/data/key_signup.html).
+        #[arg(long, env = "ATP_CENSUS_KEY", hide_env_values = true)]
+        key: Option<String>,
+        /// Base URL of the API.
+        #[arg(long, env = "ATP_CENSUS_BASE_URL", default_value = fetch::DEFAULT_CENSUS_BASE_URL)]
+        base_url: String,
+        /// Dataset id (default: census-hitech-YEAR).
+        #[arg(long)]
+        dataset: Option<String>,
+        /// Replace the dataset if it exists.
+        #[arg(long)]
+        replace: bool,
+        /// Also save the responses, as returned, in this directory.
+        #[arg(long)]
+        save_dir: Option<PathBuf>,
+    },
+}
+
+fn parse_flow(s: &str) -> Result<Flow, String> {
+    Flow::try_from(s).map_err(|e| e.to_string())
+}
+
+/// Runs the command line; the error is what to print.
+pub fn run(cli: Cli) -> Result<(), String> {
+    let url = match &cli.database_url {
+        Some(u) => DatabaseUrl::parse(u)?,
+        None => DatabaseUrl::default_sqlite(),
+    };
+    match cli.command.unwrap_or(Command::Serve {
+        bind: default_bind(),
+    }) {
+        Command::Serve { bind } => serve(&url, &bind),
+        Command::Import {
+            dataset,
+            replace,
+            files,
+        } => import(&url, dataset.as_deref(), replace, &files),
+        Command::Export { dataset, output } => export(&url, &dataset, output),
+        Command::Fetch {
+            source:
+                FetchSource::Census {
+                    year,
+                    flow,
+                    key,
+                    base_url,
+                    dataset,
+                    replace,
+                    save_dir,
+                },
+        } => {
+            let request = fetch::CensusRequest {
+                base_url,
+                year,
+                flows: flow.map_or_else(|| Flow::ALL.to_vec(), |f| vec![f]),
+                key,
+            };
+            let responses = fetch::download(&request)?;
+            if let Some(dir) = &save_dir {
+                fetch::save(dir, &responses)?;
+            }
+            let files: Vec<(String, Vec<u8>)> =
+                responses.into_iter().map(|r| (r.url, r.body)).collect();
+            let dataset = dataset.unwrap_or_else(|| format!("census-hitech-{year}"));
+            store_files(&url, &files, Some(&dataset), replace)
+        }
+        Command::DataQuality => data_quality(),
+        Command::Synthetic {
+            partners,
+            first_year,
+            years,
+            seed,
+            dataset,
+            output,
+        } => {
+            let spec = synthetic::SyntheticSpec {
+                partners,
+                first_year,
+                years,
+                seed,
+            };
+            let rows = match output {
+                Some(path) => {
+                    let f = std::fs::File::create(&path)
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                    synthetic::write_csv(&spec, &dataset, std::io::BufWriter::new(f))?
+                }
+                None => synthetic::write_csv(
+                    &spec,
+                    &dataset,
+                    std::io::BufWriter::new(std::io::stdout().lock()),
+                )?,
+            };
+            tracing::info!(rows, "wrote the synthetic dataset");
+            Ok(())
+        }
+    }
+}
+
+fn default_bind() -> String {
+    std::env::var("ATP_BIND").unwrap_or_else(|_| "127.0.0.1:8080".to_owned())
+}
+
+fn open_store(url: &DatabaseUrl) -> Result<Store, String> {
+    Store::open(url, 8).map_err(|e| format!("{url}: {e}"))
+}
+
+fn import(
+    url: &DatabaseUrl,
+    dataset: Option<&str>,
+    replace: bool,
+    files: &[PathBuf],
+) -> Result<(), String> {
+    let mut contents = Vec::with_capacity(files.len());
+    for path in files {
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        contents.push((path.display().to_string(), bytes));
+    }
+    store_files(url, &contents, dataset, replace)
+}
+
+/// Parses, checks and stores files as one dataset: the one path of every import.
+fn store_files(
+    url: &DatabaseUrl,
+    contents: &[(String, Vec<u8>)],
+    dataset: Option<&str>,
+    replace: bool,
+) -> Result<(), String> {
+    let retrieved = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+    let prepared = ingest::prepare(contents, dataset, &retrieved).map_err(|e| e.to_string())?;
+    for w in prepared.quality_notes() {
+        tracing::warn!(dataset = %prepared.info.id, "{w}");
+    }
+    let store = open_store(url)?;
+    let on_existing = if replace {
+        OnExisting::Replace
+    } else {
+        OnExisting::Refuse
+    };
+    let summary = store
+        .import(
+            &prepared.info,
+            &prepared.batch.observations,
+            &prepared.extra_partners,
+            &prepared.quality_notes(),
+            prepared.format,
+            on_existing,
+        )
+        .map_err(|e| e.to_string())?;
+    tracing::info!(
+        dataset = %summary.dataset_id,
+        rows = summary.rows,
+        replaced = summary.replaced,
+        checksum = %summary.checksum,
+        database = %url,
+        "imported"
+    );
+    Ok(())
+}
+
+fn export(url: &DatabaseUrl, dataset: &str, output: Option<PathBuf>) -> Result<(), String> {
+    let store = open_store(url)?;
+    store.seed_builtin().map_err(|e| e.to_string())?;
+    let observations = store.observations(dataset).map_err(|e| e.to_string())?;
+    let result = match &output {
+        Some(path) => std::fs::File::create(path)
+            .map_err(|e| format!("{}: {e}", path.display()))
+            .and_then(|f| {
+                ingest::tidy::write(dataset, &observations, f).map_err(|e| e.to_string())
+            }),
+        None => ingest::tidy::write(dataset, &observations, std::io::stdout().lock())
+            .map_err(|e| e.to_string()),
+    };
+    result?;
+    tracing::info!(dataset, rows = observations.len(), "exported");
+    Ok(())
+}
+
+fn data_quality() -> Result<(), String> {
+    let dataset = atp_core::builtin::brief().map_err(|e| e.to_string())?;
+    let report = atp_core::quality::check(dataset);
+    let explanations: HashMap<String, String> =
+        atp_core::builtin::known_disagreements().map_err(|e| e.to_string())?;
+    std::io::stdout()
+        .write_all(report.to_markdown(&explanations).as_bytes())
+        .map_err(|e| e.to_string())
+}
+
+#[get("/healthz")]
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
+}
+
+#[get("/readyz")]
+async fn readyz(store: web::Data<Store>) -> HttpResponse {
+    let store = store.get_ref().clone();
+    match web::block(move || store.ping().and_then(|_| store.observation_count())).await {
+        Ok(Ok(rows)) => {
+            HttpResponse::Ok().json(serde_json::json!({ "status": "ready", "observations": rows }))
+        }
+        Ok(Err(e)) => HttpResponse::ServiceUnavailable()
+            .json(serde_json::json!({ "status": "unavailable", "detail": e.to_string() })),
+        Err(e) => HttpResponse::ServiceUnavailable()
+            .json(serde_json::json!({ "status": "unavailable", "detail": e.to_string() })),
+    }
+}
+
+fn serve(url: &DatabaseUrl, bind: &str) -> Result<(), String> {
+    let store = open_store(url)?;
+    if store.seed_builtin().map_err(|e| e.to_string())? {
+        tracing::info!(database = %url, "loaded the built-in dataset");
+    }
+    let listener =
+        std::net::TcpListener::bind(bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(%address, database = %url, "listening");
+    let data = web::Data::new(store);
+    actix_web::rt::System::new()
+        .block_on(async move {
+            HttpServer::new(move || {
+                App::new()
+                    .app_data(data.clone())
+                    .service(healthz)
+                    .service(readyz)
+            })
+            .listen(listener)?
+            .run()
+            .await
+        })
+        .map_err(|e| format!("server error: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

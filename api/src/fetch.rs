@@ -1,0 +1,131 @@
+//! `atp fetch census`: downloads the Census International Trade API's
+//! `hitech` responses for a year and imports them through the same path as
+//! `atp import`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use atp_core::Flow;
+
+/// The public Census API; overridable for tests and mirrors.
+pub const DEFAULT_CENSUS_BASE_URL: &str = "https://api.census.gov/data";
+
+/// What to download.
+#[derive(Debug, Clone)]
+pub struct CensusRequest {
+    pub base_url: String,
+    pub year: u16,
+    pub flows: Vec<Flow>,
+    /// The API key (never logged).
+    pub key: Option<String>,
+}
+
+/// One downloaded response, as returned.
+#[derive(Debug, Clone)]
+pub struct Downloaded {
+    /// A name for error messages and for saving (`census-imports-2024.json`).
+    pub name: String,
+    /// The URL without the key.
+    pub url: String,
+    pub body: Vec<u8>,
+}
+
+fn endpoint(flow: Flow) -> (&'static str, &'static str, &'static str) {
+    match flow {
+        Flow::Imports => ("imports", "GEN_VAL_MO", "GEN_VAL_YR"),
+        Flow::Exports => ("exports", "ALL_VAL_MO", "ALL_VAL_YR"),
+    }
+}
+
+/// The request URL for one flow and year, without and with the key.
+pub fn census_url(base_url: &str, flow: Flow, year: u16, key: Option<&str>) -> (String, String) {
+    let (path, mo, yr) = endpoint(flow);
+    let public = format!(
+        "{}/timeseries/intltrade/{path}/hitech?get=CTY_CODE,CTY_NAME,HITECH,HITECH_DESC,{mo},{yr}&time={year}",
+        base_url.trim_end_matches('/')
+    );
+    let with_key = match key {
+        Some(k) => format!("{public}&key={k}"),
+        None => public.clone(),
+    };
+    (public, with_key)
+}
+
+/// Downloads every requested response. Errors name the URL (without the key)
+/// and what the server said.
+pub fn download(req: &CensusRequest) -> Result<Vec<Downloaded>, String> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(120)))
+        .user_agent(concat!("atp/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let mut out = Vec::new();
+    for &flow in &req.flows {
+        let (public, url) = census_url(&req.base_url, flow, req.year, req.key.as_deref());
+        tracing::info!(url = %public, "fetching");
+        let mut response = agent
+            .get(&url)
+            .call()
+            .map_err(|e| format!("{public}: {e}"))?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(512 * 1024 * 1024)
+            .read_to_vec()
+            .map_err(|e| format!("{public}: reading the response: {e}"))?;
+        match status {
+            200 => {}
+            204 => {
+                return Err(format!(
+                    "{public}: the Census API has no data for this query (204 No Content)"
+                ));
+            }
+            _ => {
+                let text = String::from_utf8_lossy(&body);
+                let text = text.trim();
+                let shown: String = text.chars().take(300).collect();
+                return Err(format!("{public}: HTTP {status}: {shown}"));
+            }
+        }
+        let (name, _, _) = endpoint(flow);
+        out.push(Downloaded {
+            name: format!("census-{name}-{}.json", req.year),
+            url: public,
+            body,
+        });
+    }
+    Ok(out)
+}
+
+/// Saves responses as returned, so they can be imported again later.
+pub fn save(dir: &PathBuf, responses: &[Downloaded]) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for r in responses {
+        let path = dir.join(&r.name);
+        std::fs::write(&path, &r.body).map_err(|e| format!("{}: {e}", path.display()))?;
+        tracing::info!(path = %path.display(), bytes = r.body.len(), "saved");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_name_the_variables_of_each_flow_and_keep_the_key_apart() {
+        let (public, with_key) = census_url("http://x/data/", Flow::Exports, 2024, Some("SECRET"));
+        assert_eq!(
+            public,
+            "http://x/data/timeseries/intltrade/exports/hitech?get=CTY_CODE,CTY_NAME,HITECH,HITECH_DESC,ALL_VAL_MO,ALL_VAL_YR&time=2024"
+        );
+        assert!(!public.contains("SECRET"));
+        assert!(with_key.ends_with("&key=SECRET"));
+        let (imports, _) = census_url("http://x/data", Flow::Imports, 2017, None);
+        assert!(
+            imports.contains("/imports/hitech?get=") && imports.contains("GEN_VAL_MO,GEN_VAL_YR")
+        );
+    }
+}

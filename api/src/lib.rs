@@ -1,0 +1,11 @@
+//! The ATP trade-statistics service: storage, ingestion, the HTTP API and the
+//! command line of the `atp` binary.
+
+pub mod cli;
+pub mod fetch;
+pub mod ingest;
+pub mod query;
+pub mod read_model;
+pub mod records;
+pub mod store;
+pub mod synthetic;
