@@ -3,9 +3,8 @@
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::PathBuf;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
-use actix_web::{App, HttpResponse, HttpServer, get, web};
 use clap::{Parser, Subcommand};
 
 use atp_core::Flow;
@@ -31,10 +30,12 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the HTTP API (the default when no command is given).
-    Serve {
-        /// Address to listen on.
-        #[arg(long, env = "ATP_BIND", default_value = "127.0.0.1:8080")]
-        bind: String,
+    Serve(ServeArgs),
+    /// Print the OpenAPI document (or write it to a file).
+    Openapi {
+        /// Output file (default: standard output).
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
     /// Import files as one dataset, all or nothing. The format of each file is
     /// detected: a tidy CSV file, Census API responses (JSON), and optionally a
@@ -85,6 +86,44 @@ pub enum Command {
     },
 }
 
+/// How `atp serve` runs.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0: any free port; the address is logged).
+    #[arg(long, env = "ATP_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Worker threads (0: one per core).
+    #[arg(long, env = "ATP_WORKERS", default_value_t = 0)]
+    pub workers: usize,
+    /// Origins allowed to call the API from a browser (CORS), comma-separated;
+    /// `*` for any. Default: none.
+    #[arg(long, env = "ATP_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// `Cache-Control: max-age` of data responses.
+    #[arg(long, env = "ATP_CACHE_MAX_AGE", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub cache_max_age: Duration,
+    /// How often to check the database for new data (imports made by other
+    /// processes or replicas).
+    #[arg(long, env = "ATP_REFRESH_INTERVAL", default_value = "2s", value_parser = humantime::parse_duration)]
+    pub refresh_interval: Duration,
+    /// The dataset a query gets when it names none (default: the built-in
+    /// dataset, else the first).
+    #[arg(long, env = "ATP_DEFAULT_DATASET")]
+    pub default_dataset: Option<String>,
+}
+
+impl Default for ServeArgs {
+    /// The defaults, with the environment applied (`atp` with no command).
+    fn default() -> ServeArgs {
+        #[derive(Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            args: ServeArgs,
+        }
+        Defaults::parse_from(["atp"]).args
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum FetchSource {
     /// The Census International Trade API (`imports/hitech`, `exports/hitech`):
@@ -124,10 +163,22 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Some(u) => DatabaseUrl::parse(u)?,
         None => DatabaseUrl::default_sqlite(),
     };
-    match cli.command.unwrap_or(Command::Serve {
-        bind: default_bind(),
-    }) {
-        Command::Serve { bind } => serve(&url, &bind),
+    match cli
+        .command
+        .unwrap_or_else(|| Command::Serve(ServeArgs::default()))
+    {
+        Command::Serve(args) => serve(&url, &args),
+        Command::Openapi { output } => {
+            let doc = crate::http::openapi_json();
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, doc).map_err(|e| format!("{}: {e}", path.display()))
+                }
+                None => std::io::stdout()
+                    .write_all(doc.as_bytes())
+                    .map_err(|e| e.to_string()),
+            }
+        }
         Command::Import {
             dataset,
             replace,
@@ -192,10 +243,6 @@ pub fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
-}
-
-fn default_bind() -> String {
-    std::env::var("ATP_BIND").unwrap_or_else(|_| "127.0.0.1:8080".to_owned())
 }
 
 fn open_store(url: &DatabaseUrl) -> Result<Store, String> {
@@ -283,48 +330,25 @@ fn data_quality() -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-#[get("/healthz")]
-async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
-}
-
-#[get("/readyz")]
-async fn readyz(store: web::Data<Store>) -> HttpResponse {
-    let store = store.get_ref().clone();
-    match web::block(move || store.ping().and_then(|_| store.observation_count())).await {
-        Ok(Ok(rows)) => {
-            HttpResponse::Ok().json(serde_json::json!({ "status": "ready", "observations": rows }))
-        }
-        Ok(Err(e)) => HttpResponse::ServiceUnavailable()
-            .json(serde_json::json!({ "status": "unavailable", "detail": e.to_string() })),
-        Err(e) => HttpResponse::ServiceUnavailable()
-            .json(serde_json::json!({ "status": "unavailable", "detail": e.to_string() })),
-    }
-}
-
-fn serve(url: &DatabaseUrl, bind: &str) -> Result<(), String> {
+fn serve(url: &DatabaseUrl, args: &ServeArgs) -> Result<(), String> {
     let store = open_store(url)?;
     if store.seed_builtin().map_err(|e| e.to_string())? {
         tracing::info!(database = %url, "loaded the built-in dataset");
     }
+    let bind = &args.bind;
     let listener =
         std::net::TcpListener::bind(bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%address, database = %url, "listening");
-    let data = web::Data::new(store);
-    actix_web::rt::System::new()
-        .block_on(async move {
-            HttpServer::new(move || {
-                App::new()
-                    .app_data(data.clone())
-                    .service(healthz)
-                    .service(readyz)
-            })
-            .listen(listener)?
-            .run()
-            .await
-        })
-        .map_err(|e| format!("server error: {e}"))
+    let config = crate::http::ServerConfig {
+        workers: args.workers,
+        max_age: args.cache_max_age.as_secs(),
+        cors_origins: args.cors_origins.clone(),
+        refresh_interval: args.refresh_interval,
+        default_dataset: args.default_dataset.clone(),
+        ..crate::http::ServerConfig::default()
+    };
+    crate::http::run(listener, store, &config).map_err(|e| format!("server error: {e}"))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod fetch;
+pub mod http;
 pub mod ingest;
 pub mod query;
 pub mod read_model;

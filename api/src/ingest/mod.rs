@@ -274,11 +274,12 @@ pub fn prepare(
         .into_iter()
         .map(|code| ExtraPartner {
             code,
-            name_en: batch
-                .warnings
+            // The CTY_NAME the response gives the code (not a warning text).
+            name_en: census
                 .iter()
-                .find(|w| w.contains(code.as_str()))
-                .cloned()
+                .flat_map(|r| &r.rows)
+                .find(|row| row.partner == code && !row.cty_name.is_empty())
+                .map(|row| row.cty_name.clone())
                 .unwrap_or_else(|| format!("Census country {code}")),
             census_code: Some(code.to_string()),
         })

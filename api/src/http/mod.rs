@@ -1,0 +1,122 @@
+//! The HTTP API (v1): thin handlers over the read model, one error type, the
+//! OpenAPI document generated from the code.
+
+pub mod error;
+mod handlers;
+pub mod params;
+pub mod respond;
+mod server;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use arc_swap::ArcSwap;
+
+pub use server::{ServerConfig, build_app_doc, openapi_json, refresh, run};
+
+use self::error::ApiError;
+use self::params::{Format, RawQuery};
+use self::respond::{CachePolicy, Rendered, ResponseCache, respond};
+use crate::read_model::ReadModel;
+use crate::store::Store;
+
+/// What every request can reach.
+pub struct AppState {
+    /// The committed data, swapped whole after an import.
+    pub model: ArcSwap<ReadModel>,
+    pub store: Option<Store>,
+    pub cache: ResponseCache,
+    pub cache_policy: CachePolicy,
+    /// The dataset a query gets when it names none.
+    pub default_dataset: Option<String>,
+    /// Set while the database is unreachable: reads are served from the last
+    /// loaded data and say so.
+    pub database_down: AtomicBool,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AppState(version {})", self.model.load().version)
+    }
+}
+
+impl AppState {
+    pub fn new(
+        model: ReadModel,
+        store: Option<Store>,
+        default_dataset: Option<String>,
+        max_age: u64,
+        cache_entries: usize,
+    ) -> AppState {
+        AppState {
+            default_dataset,
+            model: ArcSwap::from_pointee(model),
+            store,
+            cache: ResponseCache::new(cache_entries.max(1)),
+            cache_policy: CachePolicy::max_age(max_age),
+            database_down: AtomicBool::new(false),
+        }
+    }
+
+    /// Replaces the read model (after an import) and drops cached responses.
+    pub fn swap(&self, model: ReadModel) {
+        self.model.store(Arc::new(model));
+        self.cache.clear();
+    }
+
+    pub fn is_stale(&self) -> bool {
+        self.database_down.load(Ordering::Relaxed)
+    }
+
+    /// Answers a GET from the response cache, or renders it with `render` and
+    /// keeps it. Parameters outside `allowed` are refused.
+    pub fn cached(
+        &self,
+        req: &HttpRequest,
+        allowed: &[&str],
+        render: impl FnOnce(&ReadModel, &RawQuery, Format) -> Result<Rendered, ApiError>,
+    ) -> Result<HttpResponse, ApiError> {
+        let model = self.model.load();
+        let accept_csv = req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/csv"));
+        let key = (
+            model.version,
+            accept_csv,
+            format!("{}?{}", req.path(), req.query_string()),
+        );
+        if let Some(hit) = self.cache.get(&key) {
+            return Ok(respond(req, &hit, &self.cache_policy, self.is_stale()));
+        }
+        let q = RawQuery::parse(req.query_string(), allowed)?;
+        let format = params::format(&q, req)?;
+        let rendered = Arc::new(render(&model, &q, format)?);
+        self.cache.insert(key, rendered.clone());
+        Ok(respond(req, &rendered, &self.cache_policy, self.is_stale()))
+    }
+}
+
+/// The parts of the OpenAPI document not generated from the handlers.
+#[derive(Debug, utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "ATP trade statistics",
+        description = "US trade in Advanced Technology Products (ATP) by Census ATP group, partner \
+and year: imports, exports, balances, growth, shares and concentration, in whole US dollars, \
+each value with its provenance (dataset, reported or derived, citation).\n\n\
+Listings return `{\"data\": [...], \"page\": {...}, \"meta\": {...}}` as JSON, or the same \
+records as CSV with `?format=csv` or `Accept: text/csv`. Errors are `application/problem+json`.",
+        license(name = "MIT", identifier = "MIT"),
+    ),
+    tags(
+        (name = "reference", description = "Groups, partners, years and datasets"),
+        (name = "data", description = "Trade values and the indicators derived from them"),
+        (name = "service", description = "Health and readiness"),
+    ),
+    components(schemas(error::Problem))
+)]
+pub struct ApiDoc;

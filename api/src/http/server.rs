@@ -1,0 +1,395 @@
+//! The server: routes, middleware, the OpenAPI document, and the background
+//! refresher that swaps in a new read model when the database changes.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use actix_web::dev::ResourceDef;
+use actix_web::http::{Method, header};
+use actix_web::middleware::{Compress, Condition};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, get, web};
+use serde::Serialize;
+use utoipa::openapi::OpenApi;
+use utoipa::{OpenApi as _, ToSchema};
+use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
+use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
+
+use super::error::ApiError;
+use super::handlers;
+use super::{ApiDoc, AppState};
+use crate::read_model::ReadModel;
+use crate::store::Store;
+
+/// How the HTTP server runs.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Worker threads (0: one per core).
+    pub workers: usize,
+    /// `Cache-Control: max-age` of data responses, in seconds.
+    pub max_age: u64,
+    /// Rendered responses kept in memory.
+    pub cache_entries: usize,
+    /// Origins allowed by CORS (`*` for any); empty: no CORS headers.
+    pub cors_origins: Vec<String>,
+    /// How often the database's data version is checked, so that an import
+    /// made elsewhere (another replica, `atp import`) is served.
+    pub refresh_interval: Duration,
+    /// The dataset a query gets when it names none.
+    pub default_dataset: Option<String>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> ServerConfig {
+        ServerConfig {
+            workers: 0,
+            max_age: 60,
+            cache_entries: 4096,
+            cors_origins: Vec::new(),
+            refresh_interval: Duration::from_secs(2),
+            default_dataset: None,
+        }
+    }
+}
+
+/// The `/v1` operations.
+fn v1(cfg: &mut ServiceConfig) {
+    cfg.service(handlers::list_groups)
+        .service(handlers::find_group)
+        .service(handlers::list_partners)
+        .service(handlers::find_partner_profile)
+        .service(handlers::find_partner)
+        .service(handlers::list_years)
+        .service(handlers::list_datasets)
+        .service(handlers::find_dataset)
+        .service(handlers::list_imports)
+        .service(handlers::list_exports)
+        .service(handlers::list_balances)
+        .service(handlers::list_growth)
+        .service(handlers::list_shares)
+        .service(handlers::list_concentration);
+}
+
+/// The OpenAPI document, generated from the handlers.
+pub fn build_app_doc() -> OpenApi {
+    App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(healthz)
+        .service(readyz)
+        .service(scope::scope("/v1").configure(v1))
+        .split_for_parts()
+        .1
+}
+
+/// The OpenAPI document as committed in `openapi/openapi.json`.
+pub fn openapi_json() -> String {
+    let mut s = build_app_doc().to_pretty_json().unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// The routes and their methods, for 405 answers.
+#[derive(Debug)]
+struct Routes(Vec<(ResourceDef, String)>);
+
+impl Routes {
+    fn from_doc(doc: &OpenApi) -> Routes {
+        let mut routes = Vec::new();
+        for (path, item) in &doc.paths.paths {
+            let mut methods: Vec<&str> = Vec::new();
+            if item.get.is_some() {
+                methods.push("GET");
+            }
+            if item.post.is_some() {
+                methods.push("POST");
+            }
+            if item.put.is_some() {
+                methods.push("PUT");
+            }
+            if item.delete.is_some() {
+                methods.push("DELETE");
+            }
+            routes.push((ResourceDef::new(path.as_str()), methods.join(", ")));
+        }
+        Routes(routes)
+    }
+
+    fn allowed(&self, path: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(def, _)| def.is_match(path))
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+async fn not_found(req: HttpRequest, routes: web::Data<Routes>) -> Result<HttpResponse, ApiError> {
+    let path = req.path();
+    if path == "/docs" {
+        return Ok(HttpResponse::PermanentRedirect()
+            .insert_header((header::LOCATION, "/docs/"))
+            .finish());
+    }
+    match routes.allowed(path) {
+        Some(allow) if req.method() != Method::GET => Err(ApiError::MethodNotAllowed {
+            method: req.method().to_string(),
+            allow: allow.to_owned(),
+        }),
+        _ => Err(ApiError::NoRoute(path.to_owned())),
+    }
+}
+
+/// Liveness.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    #[schema(example = "ok")]
+    pub status: &'static str,
+}
+
+/// Readiness: the database and the data served.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ready`; `degraded` when the database is unreachable and the last
+    /// loaded data is served; `unavailable` when nothing can be served.
+    #[schema(example = "ready")]
+    pub status: &'static str,
+    /// `reachable` or `unreachable`.
+    #[schema(example = "reachable")]
+    pub database: &'static str,
+    /// `sqlite` or `postgres`.
+    #[schema(example = "sqlite")]
+    pub backend: &'static str,
+    /// The data version served.
+    pub data_version: i64,
+    /// Datasets served.
+    pub datasets: usize,
+    /// Observations served (all datasets).
+    pub observations: usize,
+}
+
+/// Is the process up
+#[utoipa::path(
+    tag = "service",
+    operation_id = "check_health",
+    responses((status = 200, description = "The process is up", body = Health))
+)]
+#[get("/healthz")]
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(Health { status: "ok" })
+}
+
+/// Is the service ready to serve
+///
+/// 200 when data is loaded (`degraded` if the database is unreachable and
+/// the last loaded data is served), 503 when nothing can be served.
+#[utoipa::path(
+    tag = "service",
+    operation_id = "check_readiness",
+    responses(
+        (status = 200, description = "Ready (or degraded)", body = Readiness),
+        (status = 503, description = "Not ready", body = Readiness),
+    )
+)]
+#[get("/readyz")]
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let reachable = match &state.store {
+        Some(store) => {
+            let store = store.clone();
+            matches!(web::block(move || store.ping()).await, Ok(Ok(())))
+        }
+        None => false,
+    };
+    state.database_down.store(!reachable, Ordering::Relaxed);
+    let model = state.model.load();
+    let loaded = !model.datasets().is_empty();
+    let status = match (loaded, reachable) {
+        (true, true) => "ready",
+        (true, false) => "degraded",
+        (false, _) => "unavailable",
+    };
+    let body = Readiness {
+        status,
+        database: if reachable {
+            "reachable"
+        } else {
+            "unreachable"
+        },
+        backend: state
+            .store
+            .as_ref()
+            .map_or("none", |s| s.backend().as_str()),
+        data_version: model.version,
+        datasets: model.datasets().len(),
+        observations: model.total_rows(),
+    };
+    let mut response = if loaded {
+        HttpResponse::Ok()
+    } else {
+        HttpResponse::ServiceUnavailable()
+    };
+    response
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(body)
+}
+
+fn cors(origins: &[String]) -> actix_cors::Cors {
+    let cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "HEAD", "OPTIONS"])
+        .allowed_headers([header::ACCEPT, header::IF_NONE_MATCH, header::AUTHORIZATION])
+        .expose_headers([
+            header::ETAG,
+            header::HeaderName::from_static("x-data-stale"),
+        ])
+        .max_age(3600);
+    if origins.iter().any(|o| o == "*") {
+        cors.allow_any_origin()
+    } else {
+        origins
+            .iter()
+            .fold(cors, |c, origin| c.allowed_origin(origin))
+    }
+}
+
+/// Checks the database's data version and swaps in a new read model when it
+/// changed; marks the database down (reads keep being served) when it cannot
+/// be reached, and up again when it can.
+pub async fn refresh(state: &AppState) {
+    let Some(store) = state.store.clone() else {
+        return;
+    };
+    let current = state.model.load().version;
+    let default = state.default_dataset.clone();
+    let result = web::block(move || -> Result<Option<ReadModel>, String> {
+        let version = store.data_version().map_err(|e| e.to_string())?;
+        if version == current {
+            return Ok(None);
+        }
+        ReadModel::load(&store, default.as_deref())
+            .map(Some)
+            .map_err(|e| e.to_string())
+    })
+    .await;
+    match result {
+        Ok(Ok(model)) => {
+            if state.database_down.swap(false, Ordering::Relaxed) {
+                tracing::info!("database reachable again");
+            }
+            if let Some(model) = model {
+                tracing::info!(
+                    data_version = model.version,
+                    datasets = model.datasets().len(),
+                    "serving new data"
+                );
+                state.swap(model);
+            }
+        }
+        Ok(Err(e)) => {
+            if !state.database_down.swap(true, Ordering::Relaxed) {
+                tracing::warn!(error = %e, "database unreachable; serving the last loaded data");
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "refresh task failed"),
+    }
+}
+
+/// Serves until stopped (SIGINT / SIGTERM: in-flight requests finish first).
+pub fn run(listener: TcpListener, store: Store, config: &ServerConfig) -> std::io::Result<()> {
+    let model = ReadModel::load(&store, config.default_dataset.as_deref())
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    tracing::info!(
+        data_version = model.version,
+        datasets = model.datasets().len(),
+        observations = model.total_rows(),
+        "data loaded"
+    );
+    let state = web::Data::new(AppState::new(
+        model,
+        Some(store),
+        config.default_dataset.clone(),
+        config.max_age,
+        config.cache_entries,
+    ));
+    let doc = build_app_doc();
+    let routes = web::Data::new(Routes::from_doc(&doc));
+    let doc = Arc::new(doc);
+    let config = config.clone();
+    actix_web::rt::System::new().block_on(async move {
+        let refresher = {
+            let state = state.clone();
+            let every = config.refresh_interval;
+            actix_web::rt::spawn(async move {
+                let mut interval = actix_web::rt::time::interval(every);
+                loop {
+                    interval.tick().await;
+                    refresh(&state).await;
+                }
+            })
+        };
+        let cors_origins = config.cors_origins.clone();
+        let mut server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .app_data(state.clone())
+                .app_data(routes.clone())
+                .service(healthz)
+                .service(readyz)
+                .service(scope::scope("/v1").configure(v1))
+                .split_for_parts();
+            app.wrap(Compress::default())
+                .wrap(Condition::new(
+                    !cors_origins.is_empty(),
+                    cors(&cors_origins),
+                ))
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}")
+                        .url("/openapi.json", (*doc).clone())
+                        .config(SwaggerConfig::new(["/openapi.json"]).validator_url("none")),
+                )
+                .default_service(web::to(not_found))
+        })
+        .shutdown_timeout(30);
+        if config.workers > 0 {
+            server = server.workers(config.workers);
+        }
+        let result = server.listen(listener)?.run().await;
+        refresher.abort();
+        tracing::info!("stopped");
+        result
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_documented_with_an_operation_id() {
+        let doc = build_app_doc();
+        let mut ids = Vec::new();
+        for item in doc.paths.paths.values() {
+            for op in [&item.get, &item.post, &item.delete].into_iter().flatten() {
+                ids.push(op.operation_id.clone().unwrap_or_default());
+            }
+        }
+        assert!(ids.len() >= 16, "{ids:?}");
+        assert!(ids.iter().all(|i| !i.is_empty()));
+    }
+
+    #[test]
+    fn routes_match_paths_with_parameters() {
+        let routes = Routes::from_doc(&build_app_doc());
+        assert_eq!(routes.allowed("/v1/partners/KR/profile"), Some("GET"));
+        assert_eq!(routes.allowed("/v1/groups"), Some("GET"));
+        assert_eq!(routes.allowed("/v2/groups"), None);
+    }
+
+    #[test]
+    fn problem_schema_is_in_the_document() {
+        let doc = build_app_doc();
+        let schemas = doc.components.map(|c| c.schemas).unwrap_or_default();
+        assert!(schemas.contains_key("Problem"), "{:?}", schemas.keys());
+    }
+}
