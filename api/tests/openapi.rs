@@ -14,10 +14,7 @@ fn committed_spec_equals_the_generated_one() {
             .lines()
             .zip(generated.lines())
             .position(|(a, b)| a != b)
-            .map_or_else(
-                || committed.lines().count().min(generated.lines().count()),
-                |i| i,
-            );
+            .unwrap_or_else(|| committed.lines().count().min(generated.lines().count()));
         panic!(
             "openapi/openapi.json differs from the generated spec from line {} on; \
              regenerate it with `cargo run -p atp-api -- openapi --output openapi/openapi.json` \
