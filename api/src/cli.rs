@@ -3,12 +3,13 @@
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use clap::{Parser, Subcommand};
 
 use atp_core::Flow;
 
+use crate::config::{Config, LogFormat, Overrides};
 use crate::fetch;
 use crate::ingest;
 use crate::store::{DatabaseUrl, OnExisting, Store};
@@ -22,6 +23,14 @@ pub struct Cli {
     /// SQLite file under $XDG_DATA_HOME/atp (or ~/.local/share/atp).
     #[arg(long, env = "ATP_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
+
+    /// Configuration file (TOML); see docs/CONFIGURATION.md.
+    #[arg(long, env = "ATP_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// Log format [default: text].
+    #[arg(long, env = "ATP_LOG_FORMAT", global = true, value_enum)]
+    pub log_format: Option<LogFormat>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -86,42 +95,32 @@ pub enum Command {
     },
 }
 
-/// How `atp serve` runs.
-#[derive(Debug, Clone, clap::Args)]
+/// How `atp serve` runs. Every flag can also be set in the configuration
+/// file or the environment (see docs/CONFIGURATION.md); flags win.
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct ServeArgs {
-    /// Address to listen on (port 0: any free port; the address is logged).
-    #[arg(long, env = "ATP_BIND", default_value = "127.0.0.1:8080")]
-    pub bind: String,
-    /// Worker threads (0: one per core).
-    #[arg(long, env = "ATP_WORKERS", default_value_t = 0)]
-    pub workers: usize,
+    /// Address to listen on (port 0: any free port; the address is logged)
+    /// [default: 127.0.0.1:8080].
+    #[arg(long, env = "ATP_BIND")]
+    pub bind: Option<String>,
+    /// Worker threads (0: one per core) [default: 0].
+    #[arg(long, env = "ATP_WORKERS")]
+    pub workers: Option<usize>,
     /// Origins allowed to call the API from a browser (CORS), comma-separated;
-    /// `*` for any. Default: none.
+    /// `*` for any [default: none].
     #[arg(long, env = "ATP_CORS_ORIGINS", value_delimiter = ',')]
-    pub cors_origins: Vec<String>,
-    /// `Cache-Control: max-age` of data responses.
-    #[arg(long, env = "ATP_CACHE_MAX_AGE", default_value = "60s", value_parser = humantime::parse_duration)]
-    pub cache_max_age: Duration,
+    pub cors_origins: Option<Vec<String>>,
+    /// `Cache-Control: max-age` of data responses [default: 60s].
+    #[arg(long, env = "ATP_CACHE_MAX_AGE")]
+    pub cache_max_age: Option<String>,
     /// How often to check the database for new data (imports made by other
-    /// processes or replicas).
-    #[arg(long, env = "ATP_REFRESH_INTERVAL", default_value = "2s", value_parser = humantime::parse_duration)]
-    pub refresh_interval: Duration,
-    /// The dataset a query gets when it names none (default: the built-in
-    /// dataset, else the first).
+    /// processes or replicas) and for its health [default: 2s].
+    #[arg(long, env = "ATP_REFRESH_INTERVAL")]
+    pub refresh_interval: Option<String>,
+    /// The dataset a query gets when it names none [default: the built-in
+    /// dataset, else the first].
     #[arg(long, env = "ATP_DEFAULT_DATASET")]
     pub default_dataset: Option<String>,
-}
-
-impl Default for ServeArgs {
-    /// The defaults, with the environment applied (`atp` with no command).
-    fn default() -> ServeArgs {
-        #[derive(Parser)]
-        struct Defaults {
-            #[command(flatten)]
-            args: ServeArgs,
-        }
-        Defaults::parse_from(["atp"]).args
-    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -157,9 +156,51 @@ fn parse_flow(s: &str) -> Result<Flow, String> {
     Flow::try_from(s).map_err(|e| e.to_string())
 }
 
+/// The configuration: defaults, the file, the environment, then the flags
+/// given on this command line.
+pub fn load_config(cli: &Cli) -> Result<Config, String> {
+    let serve = match &cli.command {
+        Some(Command::Serve(args)) => args.clone(),
+        _ => ServeArgs::default(),
+    };
+    let overrides = Overrides {
+        database_url: cli.database_url.clone(),
+        bind: serve.bind,
+        workers: serve.workers,
+        cors_origins: serve.cors_origins,
+        cache_max_age: serve.cache_max_age,
+        refresh_interval: serve.refresh_interval,
+        default_dataset: serve.default_dataset,
+        log_format: cli.log_format,
+    };
+    Config::load(
+        crate::config::config_file(cli.config.clone()).as_deref(),
+        &overrides,
+    )
+}
+
+/// Logs to standard error: human-readable lines, or JSON lines. Each request
+/// is a span (see `http::server`); its close event is the access-log line.
+pub fn init_tracing(config: &Config) -> Result<(), String> {
+    use tracing_subscriber::fmt::format::FmtSpan;
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
+        .map_err(|e| format!("configuration: log {:?}: {e}", config.log))?;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_span_events(FmtSpan::CLOSE);
+    let result = match config.log_format {
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init(),
+        LogFormat::Json => builder.json().with_current_span(true).try_init(),
+    };
+    result.map_err(|e| e.to_string())
+}
+
 /// Runs the command line; the error is what to print.
-pub fn run(cli: Cli) -> Result<(), String> {
-    let url = match &cli.database_url {
+pub fn run(cli: Cli, config: &Config) -> Result<(), String> {
+    let url = match &config.database_url {
         Some(u) => DatabaseUrl::parse(u)?,
         None => DatabaseUrl::default_sqlite(),
     };
@@ -167,7 +208,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
         .command
         .unwrap_or_else(|| Command::Serve(ServeArgs::default()))
     {
-        Command::Serve(args) => serve(&url, &args),
+        Command::Serve(_) => serve(&url, config),
         Command::Openapi { output } => {
             let doc = crate::http::openapi_json();
             match output {
@@ -282,14 +323,7 @@ fn store_files(
         OnExisting::Refuse
     };
     let summary = store
-        .import(
-            &prepared.info,
-            &prepared.batch.observations,
-            &prepared.extra_partners,
-            &prepared.quality_notes(),
-            prepared.format,
-            on_existing,
-        )
+        .import_prepared(&prepared, on_existing)
         .map_err(|e| e.to_string())?;
     tracing::info!(
         dataset = %summary.dataset_id,
@@ -330,25 +364,18 @@ fn data_quality() -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-fn serve(url: &DatabaseUrl, args: &ServeArgs) -> Result<(), String> {
-    let store = open_store(url)?;
+fn serve(url: &DatabaseUrl, config: &Config) -> Result<(), String> {
+    tracing::info!(?config, "configuration");
+    let store = Store::open(url, config.pool_size).map_err(|e| format!("{url}: {e}"))?;
     if store.seed_builtin().map_err(|e| e.to_string())? {
         tracing::info!(database = %url, "loaded the built-in dataset");
     }
-    let bind = &args.bind;
+    let bind = &config.bind;
     let listener =
         std::net::TcpListener::bind(bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%address, database = %url, "listening");
-    let config = crate::http::ServerConfig {
-        workers: args.workers,
-        max_age: args.cache_max_age.as_secs(),
-        cors_origins: args.cors_origins.clone(),
-        refresh_interval: args.refresh_interval,
-        default_dataset: args.default_dataset.clone(),
-        ..crate::http::ServerConfig::default()
-    };
-    crate::http::run(listener, store, &config).map_err(|e| format!("server error: {e}"))
+    crate::http::run(listener, store, config).map_err(|e| format!("server error: {e}"))
 }
 
 #[cfg(test)]

@@ -45,10 +45,24 @@ pub fn census_url(base_url: &str, flow: Flow, year: u16, key: Option<&str>) -> (
         base_url.trim_end_matches('/')
     );
     let with_key = match key {
-        Some(k) => format!("{public}&key={k}"),
+        Some(k) => format!("{public}&key={}", percent_encode(k)),
         None => public.clone(),
     };
     (public, with_key)
+}
+
+/// A query-string value: unreserved characters as they are, others `%XX`.
+fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// Downloads every requested response. Errors name the URL (without the key)
@@ -64,17 +78,35 @@ pub fn download(req: &CensusRequest) -> Result<Vec<Downloaded>, String> {
     for &flow in &req.flows {
         let (public, url) = census_url(&req.base_url, flow, req.year, req.key.as_deref());
         tracing::info!(url = %public, "fetching");
-        let mut response = agent
-            .get(&url)
-            .call()
-            .map_err(|e| format!("{public}: {e}"))?;
-        let status = response.status().as_u16();
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(512 * 1024 * 1024)
-            .read_to_vec()
-            .map_err(|e| format!("{public}: reading the response: {e}"))?;
+        let exchange = || -> Result<(u16, Vec<u8>), String> {
+            let mut response = agent
+                .get(&url)
+                .call()
+                .map_err(|e| format!("{public}: {}", redact(&e.to_string(), req.key.as_deref())))?;
+            let status = response.status().as_u16();
+            let body = response
+                .body_mut()
+                .with_config()
+                .limit(512 * 1024 * 1024)
+                .read_to_vec()
+                .map_err(|e| {
+                    format!(
+                        "{public}: reading the response: {}",
+                        redact(&e.to_string(), req.key.as_deref())
+                    )
+                })?;
+            Ok((status, body))
+        };
+        // ureq logs every request URI, key included, at debug level: with a
+        // key, its logging is muted for the exchange.
+        let (status, body) = if req.key.is_some() {
+            tracing::subscriber::with_default(
+                tracing::subscriber::NoSubscriber::default(),
+                exchange,
+            )?
+        } else {
+            exchange()?
+        };
         match status {
             200 => {}
             204 => {
@@ -86,6 +118,7 @@ pub fn download(req: &CensusRequest) -> Result<Vec<Downloaded>, String> {
                 let text = String::from_utf8_lossy(&body);
                 let text = text.trim();
                 let shown: String = text.chars().take(300).collect();
+                let shown = redact(&shown, req.key.as_deref());
                 return Err(format!("{public}: HTTP {status}: {shown}"));
             }
         }
@@ -97,6 +130,14 @@ pub fn download(req: &CensusRequest) -> Result<Vec<Downloaded>, String> {
         });
     }
     Ok(out)
+}
+
+/// `text` with the key, if any, masked.
+fn redact(text: &str, key: Option<&str>) -> String {
+    match key {
+        Some(k) if !k.is_empty() => text.replace(k, "***"),
+        _ => text.to_owned(),
+    }
 }
 
 /// Saves responses as returned, so they can be imported again later.
@@ -123,6 +164,8 @@ mod tests {
         );
         assert!(!public.contains("SECRET"));
         assert!(with_key.ends_with("&key=SECRET"));
+        let (_, odd) = census_url("http://x/data", Flow::Exports, 2024, Some("a b&c=d"));
+        assert!(odd.ends_with("&time=2024&key=a%20b%26c%3Dd"), "{odd}");
         let (imports, _) = census_url("http://x/data", Flow::Imports, 2017, None);
         assert!(
             imports.contains("/imports/hitech?get=") && imports.contains("GEN_VAL_MO,GEN_VAL_YR")

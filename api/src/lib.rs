@@ -2,6 +2,7 @@
 //! command line of the `atp` binary.
 
 pub mod cli;
+pub mod config;
 pub mod fetch;
 pub mod http;
 pub mod ingest;

@@ -1,19 +1,25 @@
 //! `atp`: the ATP trade-statistics service and its tools, in one binary.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("ATP_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
-    match atp_api::cli::run(atp_api::cli::Cli::parse()) {
+    let cli = atp_api::cli::Cli::parse();
+    let config = match atp_api::cli::load_config(&cli) {
+        Ok(config) => config,
+        Err(e) => {
+            // Logging is configured by the configuration that failed to load.
+            let _ = writeln!(std::io::stderr(), "error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(e) = atp_api::cli::init_tracing(&config) {
+        let _ = writeln!(std::io::stderr(), "error: {e}");
+        return ExitCode::FAILURE;
+    }
+    match atp_api::cli::run(cli, &config) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e}");

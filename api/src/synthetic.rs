@@ -9,8 +9,8 @@
 use std::io::Write;
 
 use atp_core::{
-    Citation, Flow, Group, GroupId, Measure, Observation, Partner, PartnerKind, Provenance,
-    SeriesKey, Status, Year,
+    Citation, Flow, Group, GroupId, Measure, Observation, Partner, PartnerCode, PartnerKind,
+    Provenance, SeriesKey, Status, Year,
 };
 
 /// The shape of the synthetic dataset.
@@ -53,24 +53,34 @@ impl SplitMix64 {
     }
 }
 
-/// The partners the generator uses: the first `n` countries of the table.
-pub fn partners(n: usize) -> Result<Vec<&'static Partner>, String> {
+/// The EU-27 members, by ISO code: the `EU` bloc of the synthetic dataset is
+/// the sum of those among its countries.
+const EU_MEMBERS: [&str; 27] = [
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+];
+
+/// The countries the generator uses: `n` partners are `n - 2` countries (the
+/// first of the partner table) plus the `EU` bloc and the world (`WLD`).
+pub fn countries(n: usize) -> Result<Vec<&'static Partner>, String> {
     let countries: Vec<&Partner> = Partner::all()
         .iter()
         .filter(|p| p.kind == PartnerKind::Country)
         .collect();
-    if countries.len() < n {
+    let max = countries.len() + 2;
+    if !(3..=max).contains(&n) {
         return Err(format!(
-            "the partner table has {} countries; asked for {n}",
+            "partners must be from 3 to {max} ({} countries, the EU and the world); got {n}",
             countries.len()
         ));
     }
-    Ok(countries.into_iter().take(n).collect())
+    Ok(countries.into_iter().take(n - 2).collect())
 }
 
-/// Calls `emit` for every observation, in key order within each partner.
+/// Calls `emit` for every observation: each country in key order, then the
+/// EU and the world, which are the exact sums of their countries.
 pub fn generate(spec: &SyntheticSpec, mut emit: impl FnMut(Observation)) -> Result<(), String> {
-    let partners = partners(spec.partners)?;
+    let countries = countries(spec.partners)?;
     let last = u32::from(spec.first_year) + u32::from(spec.years);
     if spec.years == 0 || last - 1 > u32::from(Year::MAX) || spec.first_year < Year::MIN {
         return Err(format!(
@@ -85,34 +95,57 @@ pub fn generate(spec: &SyntheticSpec, mut emit: impl FnMut(Observation)) -> Resu
         section: format!("synthetic dataset, seed {}", spec.seed),
         quote: String::new(),
     };
+    let observation =
+        |partner: PartnerCode, group: Group, flow: Flow, year: Year, value: i64| Observation {
+            key: SeriesKey {
+                measure: Measure::from(flow),
+                group: GroupId::Group(group),
+                partner,
+                year,
+            },
+            value_usd: value,
+            provenance: Provenance {
+                status: Status::Reported,
+                rounding_usd: Some(1),
+                derivation: None,
+                citation: citation.clone(),
+            },
+        };
+    let years = usize::from(spec.years);
+    let cells = Group::ALL.len() * Flow::ALL.len() * years;
+    let (mut world, mut eu) = (vec![0i64; cells], vec![0i64; cells]);
     let mut rng = SplitMix64(spec.seed);
-    for (rank, partner) in partners.iter().enumerate() {
+    for (rank, partner) in countries.iter().enumerate() {
+        let in_eu = EU_MEMBERS.contains(&partner.code.as_str());
         // Partner size: about 40B USD for the largest, falling off with rank.
         let size = 4.0e10 / (1.0 + rank as f64).powf(1.1);
         for (gi, group) in Group::ALL.into_iter().enumerate() {
             let weight = [0.08, 0.12, 0.05, 0.35, 0.15, 0.05, 0.02, 0.15, 0.01, 0.02][gi];
-            for flow in Flow::ALL {
+            for (fi, flow) in Flow::ALL.into_iter().enumerate() {
                 let mut level = size * weight * (0.5 + rng.unit());
                 let trend = 0.02 + 0.08 * (rng.unit() - 0.3);
                 for y in 0..spec.years {
                     let noise = 1.0 + 0.1 * (rng.unit() - 0.5);
                     level = (level * (1.0 + trend) * noise).max(0.0);
                     let year = Year::new(spec.first_year + y).map_err(|e| e.to_string())?;
-                    emit(Observation {
-                        key: SeriesKey {
-                            measure: Measure::from(flow),
-                            group: GroupId::Group(group),
-                            partner: partner.code,
-                            year,
-                        },
-                        value_usd: level.round() as i64,
-                        provenance: Provenance {
-                            status: Status::Reported,
-                            rounding_usd: Some(1),
-                            derivation: None,
-                            citation: citation.clone(),
-                        },
-                    });
+                    let value = level.round() as i64;
+                    let cell = (gi * Flow::ALL.len() + fi) * years + usize::from(y);
+                    world[cell] += value;
+                    if in_eu {
+                        eu[cell] += value;
+                    }
+                    emit(observation(partner.code, group, flow, year, value));
+                }
+            }
+        }
+    }
+    for (partner, sums) in [(PartnerCode::EU, &eu), (PartnerCode::WORLD, &world)] {
+        for (gi, group) in Group::ALL.into_iter().enumerate() {
+            for (fi, flow) in Flow::ALL.into_iter().enumerate() {
+                for y in 0..spec.years {
+                    let year = Year::new(spec.first_year + y).map_err(|e| e.to_string())?;
+                    let cell = (gi * Flow::ALL.len() + fi) * years + usize::from(y);
+                    emit(observation(partner, group, flow, year, sums[cell]));
                 }
             }
         }
@@ -180,5 +213,41 @@ mod tests {
         let mut other = Vec::new();
         write_csv(&SyntheticSpec { seed: 8, ..spec }, "s", &mut other).unwrap();
         assert_ne!(a, other, "the seed matters");
+    }
+
+    #[test]
+    fn the_world_and_the_eu_are_the_sums_of_their_countries() {
+        // Austria (AT) is an EU member; take enough countries to include it.
+        let spec = SyntheticSpec {
+            partners: 40,
+            first_year: 2020,
+            years: 2,
+            seed: 1,
+        };
+        let mut obs = Vec::new();
+        generate(&spec, |o| obs.push(o)).unwrap();
+        assert_eq!(obs.len(), spec.rows());
+        let key =
+            |p: &str| SeriesKey::try_from(format!("exports/aerospace/{p}/2021").as_str()).unwrap();
+        let value = |p: &str| obs.iter().find(|o| o.key == key(p)).map(|o| o.value_usd);
+        let sum = |pred: &dyn Fn(&str) -> bool| -> i64 {
+            obs.iter()
+                .filter(|o| {
+                    let p = o.key.partner.as_str();
+                    o.key.measure == Measure::Exports
+                        && o.key.group == GroupId::Group(Group::Aerospace)
+                        && o.key.year.get() == 2021
+                        && p != "EU"
+                        && p != "WLD"
+                        && pred(p)
+                })
+                .map(|o| o.value_usd)
+                .sum()
+        };
+        assert_eq!(value("WLD"), Some(sum(&|_| true)));
+        let eu = sum(&|p| EU_MEMBERS.contains(&p));
+        assert!(eu > 0, "the first 38 countries include EU members");
+        assert_eq!(value("EU"), Some(eu));
+        assert!(countries(2).is_err() && countries(241).is_err() && countries(240).is_ok());
     }
 }

@@ -36,7 +36,10 @@ fn every_operation_has_a_summary_an_id_and_error_responses() {
             assert!(!id.is_empty(), "{method} {path}: no operationId");
             assert!(op["summary"].is_string(), "{method} {path}: no summary");
             let responses = op["responses"].as_object().unwrap();
-            assert!(responses.contains_key("200"), "{method} {path}: no 200");
+            assert!(
+                responses.keys().any(|k| k.starts_with('2')),
+                "{method} {path}: no success response"
+            );
             if path.starts_with("/v1/") {
                 assert!(
                     responses.keys().any(|k| k.starts_with('4')),

@@ -31,6 +31,24 @@ pub enum ApiError {
     /// The method is not allowed on this path.
     #[error("method {method} not allowed")]
     MethodNotAllowed { method: String, allow: String },
+    /// An uploaded file was refused; nothing was written.
+    #[error("{0}")]
+    InvalidUpload(crate::ingest::IngestError),
+    /// A write without a bearer token.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// A write with a wrong token, or writes disabled.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The resource exists (a dataset imported twice without `replace`).
+    #[error("{0}")]
+    Conflict(String),
+    /// The request body is larger than allowed.
+    #[error("the request body is larger than the limit of {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    /// Too many requests from this client address.
+    #[error("too many requests; retry in {retry_after} s")]
+    TooManyRequests { retry_after: u64 },
     /// The service cannot answer now (no data loaded, database down).
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -64,6 +82,12 @@ impl ApiError {
             ApiError::InvalidParameter { .. } => "invalid-parameter",
             ApiError::NotFound { .. } | ApiError::NoRoute(_) => "not-found",
             ApiError::MethodNotAllowed { .. } => "method-not-allowed",
+            ApiError::InvalidUpload(_) => "invalid-upload",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::PayloadTooLarge { .. } => "payload-too-large",
+            ApiError::TooManyRequests { .. } => "too-many-requests",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
         }
@@ -74,6 +98,12 @@ impl ApiError {
             ApiError::InvalidParameter { .. } => "Invalid parameter",
             ApiError::NotFound { .. } | ApiError::NoRoute(_) => "Not found",
             ApiError::MethodNotAllowed { .. } => "Method not allowed",
+            ApiError::InvalidUpload(_) => "Invalid upload",
+            ApiError::Unauthorized(_) => "Unauthorized",
+            ApiError::Forbidden(_) => "Forbidden",
+            ApiError::Conflict(_) => "Conflict",
+            ApiError::PayloadTooLarge { .. } => "Payload too large",
+            ApiError::TooManyRequests { .. } => "Too many requests",
             ApiError::Unavailable(_) => "Service unavailable",
             ApiError::Internal(_) => "Internal error",
         }
@@ -103,6 +133,15 @@ pub struct Problem {
     /// The values allowed, where they form a short list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<String>>,
+    /// For a refused upload: the file (or upload) at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// For a refused upload: the field (column) at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// For a refused upload: the row or line at fault (1-based).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
 }
 
 impl ResponseError for ApiError {
@@ -111,6 +150,12 @@ impl ResponseError for ApiError {
             ApiError::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
             ApiError::NotFound { .. } | ApiError::NoRoute(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::InvalidUpload(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -131,6 +176,7 @@ impl ResponseError for ApiError {
                 self.to_string(),
             ),
             ApiError::NotFound { detail, id, .. } => (None, Some(id.clone()), None, detail.clone()),
+            ApiError::InvalidUpload(e) => (None, e.value.clone(), None, self.to_string()),
             ApiError::Internal(cause) => {
                 tracing::error!(error.cause = %cause, "internal error");
                 (
@@ -150,6 +196,18 @@ impl ResponseError for ApiError {
             parameter,
             value,
             allowed,
+            file: match self {
+                ApiError::InvalidUpload(e) => Some(e.file.clone()),
+                _ => None,
+            },
+            field: match self {
+                ApiError::InvalidUpload(e) => e.field.clone(),
+                _ => None,
+            },
+            row: match self {
+                ApiError::InvalidUpload(e) => e.row,
+                _ => None,
+            },
         };
         let mut response = HttpResponse::build(status);
         response.insert_header((
@@ -157,11 +215,43 @@ impl ResponseError for ApiError {
             HeaderValue::from_static("application/problem+json"),
         ));
         response.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+        match self {
+            ApiError::Unauthorized(_) => {
+                response
+                    .insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            }
+            ApiError::TooManyRequests { retry_after } => {
+                response.insert_header((header::RETRY_AFTER, HeaderValue::from(*retry_after)));
+            }
+            _ => {}
+        }
         if let ApiError::MethodNotAllowed { allow, .. } = self
             && let Ok(allow) = HeaderValue::from_str(allow)
         {
             response.insert_header((header::ALLOW, allow));
         }
         response.body(serde_json::to_vec(&problem).unwrap_or_default())
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> ApiError {
+        use crate::store::StoreError;
+        if e.is_unavailable() {
+            return ApiError::Unavailable(
+                "the database is unreachable; reads are served from the last loaded data, \
+                 writes are refused until it returns"
+                    .to_owned(),
+            );
+        }
+        match e {
+            StoreError::DatasetExists { .. } => ApiError::Conflict(e.to_string()),
+            StoreError::DatasetNotFound(id) => ApiError::NotFound {
+                kind: "dataset",
+                detail: format!("no dataset {id:?}; see /v1/datasets"),
+                id,
+            },
+            other => ApiError::Internal(other.to_string()),
+        }
     }
 }

@@ -262,7 +262,7 @@ pub async fn list_years(
     })
 }
 
-fn dataset_record(ds: &DatasetView) -> DatasetRecord {
+pub(super) fn dataset_record(ds: &DatasetView) -> DatasetRecord {
     let s = &ds.stored;
     DatasetRecord {
         id: s.info.id.clone(),

@@ -6,6 +6,7 @@ mod handlers;
 pub mod params;
 pub mod respond;
 mod server;
+mod writes;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,7 +15,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use arc_swap::ArcSwap;
 
-pub use server::{ServerConfig, build_app_doc, openapi_json, refresh, run};
+pub use server::{build_app_doc, openapi_json, refresh, run};
 
 use self::error::ApiError;
 use self::params::{Format, RawQuery};
@@ -34,6 +35,12 @@ pub struct AppState {
     /// Set while the database is unreachable: reads are served from the last
     /// loaded data and say so.
     pub database_down: AtomicBool,
+    /// Enables writes when set.
+    pub write_token: Option<crate::config::Secret>,
+    /// Largest accepted upload, in bytes.
+    pub max_upload_bytes: usize,
+    /// Serialises model swaps so an older model never replaces a newer one.
+    swap_lock: std::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -43,27 +50,33 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
-    pub fn new(
-        model: ReadModel,
-        store: Option<Store>,
-        default_dataset: Option<String>,
-        max_age: u64,
-        cache_entries: usize,
-    ) -> AppState {
+    pub fn new(model: ReadModel, store: Option<Store>, config: &crate::config::Config) -> AppState {
         AppState {
-            default_dataset,
+            default_dataset: config.default_dataset.clone(),
+            write_token: config.write_token.clone(),
+            max_upload_bytes: config.max_upload_bytes,
+            swap_lock: std::sync::Mutex::new(()),
             model: ArcSwap::from_pointee(model),
             store,
-            cache: ResponseCache::new(cache_entries.max(1)),
-            cache_policy: CachePolicy::max_age(max_age),
+            cache: ResponseCache::new(4096),
+            cache_policy: CachePolicy::max_age(config.cache_max_age.as_secs()),
             database_down: AtomicBool::new(false),
         }
     }
 
-    /// Replaces the read model (after an import) and drops cached responses.
-    pub fn swap(&self, model: ReadModel) {
+    /// Replaces the read model (after an import) and drops cached responses;
+    /// a model older than the one served is dropped instead.
+    pub fn swap(&self, model: ReadModel) -> bool {
+        let _guard = self
+            .swap_lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if model.version <= self.model.load().version {
+            return false;
+        }
         self.model.store(Arc::new(model));
         self.cache.clear();
+        true
     }
 
     pub fn is_stale(&self) -> bool {
@@ -116,7 +129,24 @@ records as CSV with `?format=csv` or `Accept: text/csv`. Errors are `application
         (name = "reference", description = "Groups, partners, years and datasets"),
         (name = "data", description = "Trade values and the indicators derived from them"),
         (name = "service", description = "Health and readiness"),
+        (name = "writes", description = "Protected writes (need the write token)"),
     ),
-    components(schemas(error::Problem))
+    components(schemas(error::Problem)),
+    modifiers(&WriteTokenScheme)
 )]
 pub struct ApiDoc;
+
+/// Declares the bearer-token scheme of the writes.
+#[derive(Debug)]
+struct WriteTokenScheme;
+
+impl utoipa::Modify for WriteTokenScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "write_token",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}

@@ -4,13 +4,22 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use actix_web::dev::ResourceDef;
+use actix_governor::governor::NotUntil;
+use actix_governor::governor::clock::{Clock as _, DefaultClock, QuantaInstant};
+use actix_governor::{Governor, KeyExtractor, SimpleKeyExtractionError};
+use actix_web::body::MessageBody;
+use actix_web::dev::{ResourceDef, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::{Method, header};
-use actix_web::middleware::{Compress, Condition};
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, get, web};
+use actix_web::middleware::{Compress, Condition, Next};
+use actix_web::{
+    App, HttpMessage as _, HttpRequest, HttpResponse, HttpResponseBuilder, HttpServer, get, web,
+};
+use prometheus::{Gauge, IntGauge, IntGaugeVec, Opts};
 use serde::Serialize;
+use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::openapi::OpenApi;
 use utoipa::{OpenApi as _, ToSchema};
 use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
@@ -19,39 +28,9 @@ use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 use super::error::ApiError;
 use super::handlers;
 use super::{ApiDoc, AppState};
+use crate::config::{Config, RateLimit};
 use crate::read_model::ReadModel;
 use crate::store::Store;
-
-/// How the HTTP server runs.
-#[derive(Debug, Clone)]
-pub struct ServerConfig {
-    /// Worker threads (0: one per core).
-    pub workers: usize,
-    /// `Cache-Control: max-age` of data responses, in seconds.
-    pub max_age: u64,
-    /// Rendered responses kept in memory.
-    pub cache_entries: usize,
-    /// Origins allowed by CORS (`*` for any); empty: no CORS headers.
-    pub cors_origins: Vec<String>,
-    /// How often the database's data version is checked, so that an import
-    /// made elsewhere (another replica, `atp import`) is served.
-    pub refresh_interval: Duration,
-    /// The dataset a query gets when it names none.
-    pub default_dataset: Option<String>,
-}
-
-impl Default for ServerConfig {
-    fn default() -> ServerConfig {
-        ServerConfig {
-            workers: 0,
-            max_age: 60,
-            cache_entries: 4096,
-            cors_origins: Vec::new(),
-            refresh_interval: Duration::from_secs(2),
-            default_dataset: None,
-        }
-    }
-}
 
 /// The `/v1` operations.
 fn v1(cfg: &mut ServiceConfig) {
@@ -68,7 +47,9 @@ fn v1(cfg: &mut ServiceConfig) {
         .service(handlers::list_balances)
         .service(handlers::list_growth)
         .service(handlers::list_shares)
-        .service(handlers::list_concentration);
+        .service(handlers::list_concentration)
+        .service(super::writes::create_dataset)
+        .service(super::writes::delete_dataset);
 }
 
 /// The OpenAPI document, generated from the handlers.
@@ -278,12 +259,10 @@ pub async fn refresh(state: &AppState) {
                 tracing::info!("database reachable again");
             }
             if let Some(model) = model {
-                tracing::info!(
-                    data_version = model.version,
-                    datasets = model.datasets().len(),
-                    "serving new data"
-                );
-                state.swap(model);
+                let (version, datasets) = (model.version, model.datasets().len());
+                if state.swap(model) {
+                    tracing::info!(data_version = version, datasets, "serving new data");
+                }
             }
         }
         Ok(Err(e)) => {
@@ -295,8 +274,9 @@ pub async fn refresh(state: &AppState) {
     }
 }
 
-/// Serves until stopped (SIGINT / SIGTERM: in-flight requests finish first).
-pub fn run(listener: TcpListener, store: Store, config: &ServerConfig) -> std::io::Result<()> {
+/// Serves until stopped (SIGINT / SIGTERM: in-flight requests finish first,
+/// then `run` returns).
+pub fn run(listener: TcpListener, store: Store, config: &Config) -> std::io::Result<()> {
     let model = ReadModel::load(&store, config.default_dataset.as_deref())
         .map_err(|e| std::io::Error::other(e.to_string()))?;
     tracing::info!(
@@ -305,13 +285,9 @@ pub fn run(listener: TcpListener, store: Store, config: &ServerConfig) -> std::i
         observations = model.total_rows(),
         "data loaded"
     );
-    let state = web::Data::new(AppState::new(
-        model,
-        Some(store),
-        config.default_dataset.clone(),
-        config.max_age,
-        config.cache_entries,
-    ));
+    let state = web::Data::new(AppState::new(model, Some(store), config));
+    let metrics = Metrics::new().map_err(std::io::Error::other)?;
+    metrics.observe(&state);
     let doc = build_app_doc();
     let routes = web::Data::new(Routes::from_doc(&doc));
     let doc = Arc::new(doc);
@@ -319,15 +295,19 @@ pub fn run(listener: TcpListener, store: Store, config: &ServerConfig) -> std::i
     actix_web::rt::System::new().block_on(async move {
         let refresher = {
             let state = state.clone();
-            let every = config.refresh_interval;
+            let metrics = metrics.clone();
+            let every = config.refresh_interval.max(Duration::from_millis(10));
             actix_web::rt::spawn(async move {
                 let mut interval = actix_web::rt::time::interval(every);
                 loop {
                     interval.tick().await;
                     refresh(&state).await;
+                    metrics.observe(&state);
                 }
             })
         };
+        let limiter = rate_limiter(&config.rate_limit)?;
+        let limit_on = config.rate_limit.per_second > 0;
         let cors_origins = config.cors_origins.clone();
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
@@ -339,10 +319,14 @@ pub fn run(listener: TcpListener, store: Store, config: &ServerConfig) -> std::i
                 .service(scope::scope("/v1").configure(v1))
                 .split_for_parts();
             app.wrap(Compress::default())
+                .wrap(Condition::new(limit_on, Governor::new(&limiter)))
                 .wrap(Condition::new(
                     !cors_origins.is_empty(),
                     cors(&cors_origins),
                 ))
+                .wrap(metrics.middleware.clone())
+                .wrap(actix_web::middleware::from_fn(echo_request_id))
+                .wrap(TracingLogger::default())
                 .service(
                     SwaggerUi::new("/docs/{_:.*}")
                         .url("/openapi.json", (*doc).clone())
@@ -359,6 +343,170 @@ pub fn run(listener: TcpListener, store: Store, config: &ServerConfig) -> std::i
         tracing::info!("stopped");
         result
     })
+}
+
+/// Echoes the request id of the request's span in `X-Request-Id`.
+async fn echo_request_id(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = req.extensions().get::<RequestId>().copied();
+    let mut response = next.call(req).await?;
+    if let Some(id) = id
+        && let Ok(value) = HeaderValue::from_str(&id.to_string())
+    {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static("x-request-id"), value);
+    }
+    Ok(response)
+}
+
+/// Rate limits per client (peer) address, answering 429 problem+json with
+/// `Retry-After`.
+#[derive(Debug, Clone, Copy)]
+struct PeerAddress;
+
+impl KeyExtractor for PeerAddress {
+    type Key = std::net::IpAddr;
+    type KeyExtractionError = SimpleKeyExtractionError<&'static str>;
+
+    fn extract(&self, req: &ServiceRequest) -> Result<Self::Key, Self::KeyExtractionError> {
+        req.peer_addr()
+            .map(|a| a.ip())
+            .ok_or_else(|| SimpleKeyExtractionError::new("no peer address"))
+    }
+
+    fn exceed_rate_limit_response(
+        &self,
+        negative: &NotUntil<QuantaInstant>,
+        _response: HttpResponseBuilder,
+    ) -> HttpResponse {
+        let wait = negative.wait_time_from(DefaultClock::default().now());
+        let retry_after = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        actix_web::ResponseError::error_response(&ApiError::TooManyRequests {
+            retry_after: retry_after.max(1),
+        })
+    }
+}
+
+fn rate_limiter(
+    limit: &RateLimit,
+) -> std::io::Result<
+    actix_governor::GovernorConfig<
+        PeerAddress,
+        actix_governor::governor::middleware::NoOpMiddleware<QuantaInstant>,
+    >,
+> {
+    let per_second = u64::from(limit.per_second.max(1));
+    actix_governor::GovernorConfigBuilder::default()
+        .period(Duration::from_nanos(1_000_000_000 / per_second))
+        .burst_size(limit.burst.max(1))
+        .key_extractor(PeerAddress)
+        .finish()
+        .ok_or_else(|| std::io::Error::other("invalid rate limit"))
+}
+
+/// Prometheus metrics: requests by route, method and status (counts and
+/// latency histograms, from actix-web-prom), and the service's own gauges.
+#[derive(Clone)]
+struct Metrics {
+    middleware: actix_web_prom::PrometheusMetrics,
+    pool_connections: IntGauge,
+    pool_idle: IntGauge,
+    database_up: IntGauge,
+    data_version: IntGauge,
+    dataset_rows: IntGaugeVec,
+    last_import: Gauge,
+}
+
+impl Metrics {
+    fn new() -> Result<Metrics, String> {
+        let middleware = actix_web_prom::PrometheusMetricsBuilder::new("atp")
+            .endpoint("/metrics")
+            .mask_unmatched_patterns("UNMATCHED")
+            .buckets(&[
+                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+            ])
+            .build()
+            .map_err(|e| e.to_string())?;
+        let gauge = |name: &str, help: &str| -> Result<IntGauge, String> {
+            let g = IntGauge::with_opts(Opts::new(name, help).namespace("atp"))
+                .map_err(|e| e.to_string())?;
+            middleware
+                .registry
+                .register(Box::new(g.clone()))
+                .map_err(|e| e.to_string())?;
+            Ok(g)
+        };
+        let pool_connections = gauge("db_pool_connections", "Database connections open")?;
+        let pool_idle = gauge(
+            "db_pool_idle_connections",
+            "Database connections open and idle",
+        )?;
+        let database_up = gauge(
+            "database_up",
+            "1 when the database is reachable, else 0 (reads are served from the last loaded data)",
+        )?;
+        let data_version = gauge(
+            "data_version",
+            "The data version served (grows with every import)",
+        )?;
+        let dataset_rows = IntGaugeVec::new(
+            Opts::new("dataset_rows", "Observations stored per dataset").namespace("atp"),
+            &["dataset"],
+        )
+        .map_err(|e| e.to_string())?;
+        middleware
+            .registry
+            .register(Box::new(dataset_rows.clone()))
+            .map_err(|e| e.to_string())?;
+        let last_import = Gauge::with_opts(
+            Opts::new(
+                "last_import_timestamp_seconds",
+                "When the newest dataset was imported (Unix time)",
+            )
+            .namespace("atp"),
+        )
+        .map_err(|e| e.to_string())?;
+        middleware
+            .registry
+            .register(Box::new(last_import.clone()))
+            .map_err(|e| e.to_string())?;
+        Ok(Metrics {
+            middleware,
+            pool_connections,
+            pool_idle,
+            database_up,
+            data_version,
+            dataset_rows,
+            last_import,
+        })
+    }
+
+    fn observe(&self, state: &AppState) {
+        if let Some(store) = &state.store {
+            let (open, idle) = store.pool_state();
+            self.pool_connections.set(i64::from(open));
+            self.pool_idle.set(i64::from(idle));
+        }
+        self.database_up.set(i64::from(!state.is_stale()));
+        let model = state.model.load();
+        self.data_version.set(model.version);
+        self.dataset_rows.reset();
+        let mut newest: Option<SystemTime> = None;
+        for ds in model.datasets() {
+            self.dataset_rows
+                .with_label_values(&[ds.id()])
+                .set(ds.stored.row_count);
+            if let Ok(t) = humantime::parse_rfc3339_weak(&ds.stored.imported_at) {
+                newest = newest.max(Some(t));
+            }
+        }
+        if let Some(t) = newest.and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok()) {
+            self.last_import.set(t.as_secs_f64());
+        }
+    }
 }
 
 #[cfg(test)]

@@ -123,16 +123,20 @@ pub enum FileFormat {
 }
 
 /// Tells a file's format from its first non-blank byte: `[` a Census
-/// response, `{` a dataset description, `<` an HTML page (read as a Census
-/// response, whose parser explains the usual cause), anything else CSV.
+/// response, `{` a dataset description, `<` an HTML page or `error:` a plain
+/// error message (both read as a Census response, whose parser explains the
+/// usual cause), anything else CSV.
 pub fn detect(bytes: &[u8]) -> FileFormat {
-    let first = bytes
+    let start = bytes
         .iter()
-        .copied()
-        .find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
-    match first {
+        .position(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF)
+        .map_or(&[][..], |i| &bytes[i..]);
+    match start.first() {
         Some(b'[') | Some(b'<') => FileFormat::CensusJson,
         Some(b'{') => FileFormat::Description,
+        _ if start.len() >= 6 && start[..6].eq_ignore_ascii_case(b"error:") => {
+            FileFormat::CensusJson
+        }
         _ => FileFormat::TidyCsv,
     }
 }

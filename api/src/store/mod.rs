@@ -39,6 +39,25 @@ pub enum StoreError {
     Query(#[from] diesel::result::Error),
 }
 
+impl StoreError {
+    /// True when the database could not be reached (as opposed to refusing
+    /// the request): the caller may retry later.
+    pub fn is_unavailable(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error};
+        matches!(
+            self,
+            StoreError::Unavailable(_)
+                | StoreError::Query(
+                    Error::DatabaseError(
+                        DatabaseErrorKind::ClosedConnection
+                            | DatabaseErrorKind::UnableToSendCommand,
+                        _,
+                    ) | Error::BrokenTransactionManager,
+                )
+        )
+    }
+}
+
 impl From<diesel::r2d2::PoolError> for StoreError {
     fn from(e: diesel::r2d2::PoolError) -> Self {
         StoreError::Unavailable(e.to_string())
@@ -364,6 +383,29 @@ impl Store {
                 on_existing,
             )
         })
+    }
+
+    /// Stores a checked import: the one write path of `atp import`, `atp
+    /// fetch` and `POST /v1/datasets`.
+    pub fn import_prepared(
+        &self,
+        prepared: &crate::ingest::PreparedImport,
+        on_existing: OnExisting,
+    ) -> Result<ImportSummary, StoreError> {
+        self.import(
+            &prepared.info,
+            &prepared.batch.observations,
+            &prepared.extra_partners,
+            &prepared.quality_notes(),
+            prepared.format,
+            on_existing,
+        )
+    }
+
+    /// Connections open and idle in the pool.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (state.connections, state.idle_connections)
     }
 
     /// Deletes a dataset and its observations; false if there was none.

@@ -1,0 +1,237 @@
+//! Protected writes: upload a dataset, delete one. Enabled only when a write
+//! token is configured; the token is compared in constant time.
+
+use std::time::SystemTime;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, post, web};
+use futures_util::StreamExt as _;
+use serde::Deserialize;
+use subtle::ConstantTimeEq as _;
+use utoipa::IntoParams;
+
+use super::AppState;
+use super::error::{ApiError, Problem};
+use super::params::RawQuery;
+use super::respond::Single;
+use crate::ingest;
+use crate::records::DatasetRecord;
+use crate::store::OnExisting;
+
+/// Checks the bearer token: 401 without one, 403 with a wrong one or when
+/// writes are disabled.
+fn authorize(req: &HttpRequest, state: &AppState) -> Result<(), ApiError> {
+    let Some(token) = state.write_token.as_ref().filter(|t| !t.is_empty()) else {
+        return Err(ApiError::Forbidden(
+            "writes are disabled on this server (no write token is configured)".to_owned(),
+        ));
+    };
+    let given = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, rest) = v.split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
+        })
+        .ok_or_else(|| {
+            ApiError::Unauthorized(
+                "this operation needs `Authorization: Bearer <write token>`".to_owned(),
+            )
+        })?;
+    if bool::from(given.as_bytes().ct_eq(token.expose().as_bytes())) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "the write token is not valid".to_owned(),
+        ))
+    }
+}
+
+/// Reads the body up to the configured limit (413 beyond it).
+async fn read_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<Vec<u8>, ApiError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(ApiError::PayloadTooLarge { limit });
+    }
+    let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk
+            .map_err(|e| ApiError::invalid("body", "", format!("a readable request body ({e})")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    if body.is_empty() {
+        return Err(ApiError::invalid(
+            "body",
+            "",
+            "a tidy CSV file, a Census API response (JSON) or a dataset description (JSON)",
+        ));
+    }
+    Ok(body)
+}
+
+/// Parameters of an upload.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "documents the parameters in the spec; RawQuery parses them"
+)]
+pub struct UploadQuery {
+    /// The dataset id to store under (lower-case letters, digits, `-`, `_`,
+    /// `.`); optional when the CSV rows name it.
+    #[param(example = "census-hitech-2024")]
+    pub dataset: Option<String>,
+    /// Replace the dataset if it exists (otherwise 409).
+    #[param(example = false)]
+    pub replace: Option<bool>,
+    /// A name for the upload in error messages (default: `upload`).
+    #[param(example = "imports-2024.json")]
+    pub filename: Option<String>,
+}
+
+/// Upload a dataset
+///
+/// The body is one file, as `atp import` reads it: a tidy CSV file
+/// (`text/csv`), a Census International Trade API `hitech` response or a
+/// dataset description (`application/json`); the format is detected from the
+/// content. All or nothing: a refused file writes nothing, and the error
+/// names the row, the field, the value and what was expected. Needs the
+/// write token.
+#[utoipa::path(
+    tag = "writes",
+    operation_id = "create_dataset",
+    params(UploadQuery),
+    request_body(description = "The file", content((String = "text/csv"), (String = "application/json"))),
+    security(("write_token" = [])),
+    responses(
+        (status = 201, description = "Imported", body = Single<DatasetRecord>),
+        (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Wrong token, or writes disabled", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The dataset exists (use replace=true)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The file was refused; nothing was written", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/datasets")]
+pub async fn create_dataset(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&req, &state)?;
+    let q = RawQuery::parse(req.query_string(), &["dataset", "replace", "filename"])?;
+    let replace = match q.one("replace")? {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => return Err(ApiError::invalid("replace", other, "true or false")),
+    };
+    let dataset = q.one("dataset")?.map(str::to_owned);
+    if let Some(id) = &dataset {
+        ingest::validate_dataset_id(id).map_err(|e| ApiError::invalid("dataset", id, e))?;
+    }
+    let name = q.one("filename")?.unwrap_or("upload").to_owned();
+    let body = read_body(&req, payload, state.max_upload_bytes).await?;
+    let Some(store) = state.store.clone() else {
+        return Err(ApiError::Unavailable("no database".to_owned()));
+    };
+    let retrieved = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+    let summary = web::block(move || -> Result<_, ApiError> {
+        let prepared = ingest::prepare(&[(name, body)], dataset.as_deref(), &retrieved)
+            .map_err(ApiError::InvalidUpload)?;
+        let on_existing = if replace {
+            OnExisting::Replace
+        } else {
+            OnExisting::Refuse
+        };
+        Ok(store.import_prepared(&prepared, on_existing)?)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))??;
+    tracing::info!(dataset = %summary.dataset_id, rows = summary.rows, replaced = summary.replaced, "imported through the API");
+    super::server::refresh(&state).await;
+    let model = state.model.load();
+    let ds = model.dataset(&summary.dataset_id).ok_or_else(|| {
+        ApiError::Internal(format!(
+            "dataset {} not loaded after import",
+            summary.dataset_id
+        ))
+    })?;
+    let body = serde_json::to_vec(&Single {
+        data: super::handlers::dataset_record(ds),
+        meta: super::respond::Meta {
+            dataset: Some(summary.dataset_id.clone()),
+            units: "USD",
+            data_version: model.version,
+            query: Default::default(),
+        },
+    })
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/v1/datasets/{}", summary.dataset_id),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .content_type("application/json")
+        .body(body))
+}
+
+/// Delete a dataset
+///
+/// Removes the dataset and all its observations. Needs the write token.
+#[utoipa::path(
+    tag = "writes",
+    operation_id = "delete_dataset",
+    params(("id" = String, Path, description = "Dataset id", example = "census-hitech-2024")),
+    security(("write_token" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Wrong token, or writes disabled", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such dataset", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/datasets/{id}")]
+pub async fn delete_dataset(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&req, &state)?;
+    RawQuery::parse(req.query_string(), &[])?;
+    let Some(store) = state.store.clone() else {
+        return Err(ApiError::Unavailable("no database".to_owned()));
+    };
+    let id = id.into_inner();
+    let deleted = {
+        let id = id.clone();
+        web::block(move || store.delete_dataset(&id))
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))??
+    };
+    if !deleted {
+        return Err(ApiError::NotFound {
+            kind: "dataset",
+            detail: format!("no dataset {id:?}; see /v1/datasets"),
+            id,
+        });
+    }
+    tracing::info!(dataset = %id, "deleted through the API");
+    super::server::refresh(&state).await;
+    Ok(HttpResponse::NoContent().finish())
+}
