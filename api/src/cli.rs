@@ -40,6 +40,20 @@ pub struct Cli {
 pub enum Command {
     /// Serve the HTTP API (the default when no command is given).
     Serve(ServeArgs),
+    /// Apply the migrations and load the built-in dataset if the database has
+    /// never had it, then exit (for deployment jobs; `serve` does it too).
+    Seed,
+    /// Check that a running server is ready: GET its `/readyz`, exit 0 on a
+    /// 2xx answer, 1 otherwise (for container health checks). Opens no database.
+    Healthcheck {
+        /// The URL to check [default: http://<ATP_BIND>/readyz, with 0.0.0.0
+        /// read as 127.0.0.1].
+        #[arg(long)]
+        url: Option<String>,
+        /// Give up after this long.
+        #[arg(long, default_value = "2s", value_parser = humantime::parse_duration)]
+        timeout: std::time::Duration,
+    },
     /// Print the OpenAPI document (or write it to a file).
     Openapi {
         /// Output file (default: standard output).
@@ -209,6 +223,25 @@ pub fn run(cli: Cli, config: &Config) -> Result<(), String> {
         .unwrap_or_else(|| Command::Serve(ServeArgs::default()))
     {
         Command::Serve(_) => serve(&url, config),
+        Command::Seed => {
+            let store = Store::open(&url, 1).map_err(|e| format!("{url}: {e}"))?;
+            let seeded = store.seed_builtin().map_err(|e| e.to_string())?;
+            tracing::info!(database = %url, seeded, "migrated; built-in dataset present");
+            Ok(())
+        }
+        Command::Healthcheck {
+            url: target,
+            timeout,
+        } => {
+            let target = target.unwrap_or_else(|| {
+                let bind = config
+                    .bind
+                    .replace("0.0.0.0", "127.0.0.1")
+                    .replace("[::]", "[::1]");
+                format!("http://{bind}/readyz")
+            });
+            healthcheck(&target, timeout)
+        }
         Command::Openapi { output } => {
             let doc = crate::http::openapi_json();
             match output {
@@ -362,6 +395,21 @@ fn data_quality() -> Result<(), String> {
     std::io::stdout()
         .write_all(report.to_markdown(&explanations).as_bytes())
         .map_err(|e| e.to_string())
+}
+
+fn healthcheck(url: &str, timeout: std::time::Duration) -> Result<(), String> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(timeout))
+        .build()
+        .into();
+    let response = agent.get(url).call().map_err(|e| format!("{url}: {e}"))?;
+    let status = response.status();
+    if status.is_success() {
+        Ok(())
+    } else {
+        Err(format!("{url}: {status}"))
+    }
 }
 
 fn serve(url: &DatabaseUrl, config: &Config) -> Result<(), String> {

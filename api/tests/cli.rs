@@ -8,14 +8,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use atp_api::ingest::tidy;
 use atp_api::store::Store;
 use atp_core::builtin::brief;
-use common::TestDb;
+use common::{Server, TestDb};
 
 fn atp(db_url: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_atp"))
@@ -111,48 +110,8 @@ fn import_export_and_refusals(db: &TestDb) {
 
 on_both_backends!(import_export_and_refusals);
 
-/// A running `atp serve`, killed on drop.
-struct Server {
-    child: Child,
-    address: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn spawn_serve(envs: &[(&str, &str)], remove: &[&str]) -> Server {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atp"));
-    cmd.args(["serve", "--bind", "127.0.0.1:0"])
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null());
-    for r in remove {
-        cmd.env_remove(r);
-    }
-    for (k, v) in envs {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().expect("spawn atp serve");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    // The server logs its address once it listens: wait for that line.
-    let address = loop {
-        let line = lines
-            .next()
-            .expect("atp serve exited before listening")
-            .expect("read stderr");
-        if let Some(rest) = line.split("address=").nth(1) {
-            break rest
-                .split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, address }
+    common::spawn_server(envs, remove, &[])
 }
 
 fn get_json(address: &str, path: &str) -> serde_json::Value {

@@ -318,13 +318,16 @@ pub fn run(listener: TcpListener, store: Store, config: &Config) -> std::io::Res
                 .service(readyz)
                 .service(scope::scope("/v1").configure(v1))
                 .split_for_parts();
-            app.wrap(Compress::default())
-                .wrap(Condition::new(limit_on, Governor::new(&limiter)))
+            // Innermost first. The metrics middleware answers /metrics by
+            // replacing the body of the inner response, so it must sit inside
+            // Compress (or the headers would claim an encoding the body lacks).
+            app.wrap(Condition::new(limit_on, Governor::new(&limiter)))
                 .wrap(Condition::new(
                     !cors_origins.is_empty(),
                     cors(&cors_origins),
                 ))
                 .wrap(metrics.middleware.clone())
+                .wrap(Compress::default())
                 .wrap(actix_web::middleware::from_fn(echo_request_id))
                 .wrap(TracingLogger::default())
                 .service(

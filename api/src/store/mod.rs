@@ -329,6 +329,11 @@ impl Store {
         let dataset = atp_core::builtin::brief().map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut conn = self.conn()?;
         conn.transaction(|conn| {
+            // Replicas starting together on PostgreSQL: one seeds, the others
+            // wait for it and then find the flag set.
+            if let AnyConnection::Postgresql(c) = &mut **conn {
+                diesel::sql_query("SELECT pg_advisory_xact_lock(727204)").execute(c)?;
+            }
             let seeded: i64 = service_state::table
                 .filter(service_state::name.eq("builtin_seeded"))
                 .select(service_state::value)
@@ -565,7 +570,12 @@ fn write_dataset(
                 .execute(conn)?;
         }
     }
+    let mut written = 0;
     for chunk in obs.chunks(INSERT_CHUNK) {
+        if written > 0 {
+            tracing::debug!(dataset = %info.id, written, total = obs.len(), "rows written, not yet committed");
+        }
+        written += chunk.len();
         let rows: Vec<ObservationRow> = chunk
             .iter()
             .map(|o| ObservationRow::from_observation(&info.id, o))
