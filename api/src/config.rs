@@ -78,6 +78,9 @@ pub struct Config {
     /// `Cache-Control: max-age` of data responses.
     #[serde(with = "humantime_serde")]
     pub cache_max_age: Duration,
+    /// Rendered responses kept in memory per data version (0: none; every
+    /// request is rendered from the read model).
+    pub response_cache_entries: usize,
     /// How often the database is checked for new data and for health.
     #[serde(with = "humantime_serde")]
     pub refresh_interval: Duration,
@@ -105,6 +108,7 @@ impl Default for Config {
             workers: 0,
             cors_origins: Vec::new(),
             cache_max_age: Duration::from_secs(60),
+            response_cache_entries: 4096,
             refresh_interval: Duration::from_secs(2),
             default_dataset: None,
             write_token: None,
@@ -128,6 +132,7 @@ const ENV_KEYS: &[&str] = &[
     "workers",
     "cors_origins",
     "cache_max_age",
+    "response_cache_entries",
     "refresh_interval",
     "default_dataset",
     "write_token",

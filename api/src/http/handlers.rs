@@ -533,8 +533,9 @@ const SHARE_SORT: &[&str] = &["group", "partner", "year", "value_usd", "share_pc
 /// Partner shares of the world total
 ///
 /// Each partner's value and share of the world (WLD) total for a group, flow
-/// and year, with its rank among the listed countries and blocs. Aggregates
-/// (ROW, WLD) carry their kind and are never ranked.
+/// and year, with its rank among the listed countries and blocs. The world
+/// total is every record's `world_usd`; the rest of the world (ROW), where
+/// the dataset has it, carries its kind and is never ranked.
 #[utoipa::path(
     tag = "data",
     operation_id = "list_shares",

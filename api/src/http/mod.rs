@@ -11,7 +11,6 @@ mod writes;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use arc_swap::ArcSwap;
 
@@ -28,7 +27,8 @@ pub struct AppState {
     /// The committed data, swapped whole after an import.
     pub model: ArcSwap<ReadModel>,
     pub store: Option<Store>,
-    pub cache: ResponseCache,
+    /// Rendered responses; `None` when disabled (`response_cache_entries = 0`).
+    pub cache: Option<ResponseCache>,
     pub cache_policy: CachePolicy,
     /// The dataset a query gets when it names none.
     pub default_dataset: Option<String>,
@@ -58,7 +58,8 @@ impl AppState {
             swap_lock: std::sync::Mutex::new(()),
             model: ArcSwap::from_pointee(model),
             store,
-            cache: ResponseCache::new(4096),
+            cache: (config.response_cache_entries > 0)
+                .then(|| ResponseCache::new(config.response_cache_entries)),
             cache_policy: CachePolicy::max_age(config.cache_max_age.as_secs()),
             database_down: AtomicBool::new(false),
         }
@@ -75,7 +76,9 @@ impl AppState {
             return false;
         }
         self.model.store(Arc::new(model));
-        self.cache.clear();
+        if let Some(cache) = &self.cache {
+            cache.clear();
+        }
         true
     }
 
@@ -92,23 +95,23 @@ impl AppState {
         render: impl FnOnce(&ReadModel, &RawQuery, Format) -> Result<Rendered, ApiError>,
     ) -> Result<HttpResponse, ApiError> {
         let model = self.model.load();
-        let accept_csv = req
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.contains("text/csv"));
+        // The key holds what decides the response: the URL and, when the URL
+        // names no format, the format the Accept header chooses.
+        let accept_csv = params::format_from_accept(req) == Format::Csv;
         let key = (
             model.version,
             accept_csv,
             format!("{}?{}", req.path(), req.query_string()),
         );
-        if let Some(hit) = self.cache.get(&key) {
+        if let Some(hit) = self.cache.as_ref().and_then(|c| c.get(&key)) {
             return Ok(respond(req, &hit, &self.cache_policy, self.is_stale()));
         }
         let q = RawQuery::parse(req.query_string(), allowed)?;
         let format = params::format(&q, req)?;
         let rendered = Arc::new(render(&model, &q, format)?);
-        self.cache.insert(key, rendered.clone());
+        if let Some(cache) = &self.cache {
+            cache.insert(key, rendered.clone());
+        }
         Ok(respond(req, &rendered, &self.cache_policy, self.is_stale()))
     }
 }

@@ -222,7 +222,12 @@ pub fn page(q: &RawQuery) -> Result<PageRequest, ApiError> {
                 .ok()
                 .filter(|n| (min..=max).contains(n))
                 .ok_or_else(|| {
-                    ApiError::invalid(name, v, format!("a whole number from {min} to {max}"))
+                    let range = if max == usize::MAX {
+                        format!("a whole number, {min} or more")
+                    } else {
+                        format!("a whole number from {min} to {max}")
+                    };
+                    ApiError::invalid(name, v, range)
                 }),
         }
     };
@@ -250,15 +255,22 @@ pub fn format(q: &RawQuery, req: &HttpRequest) -> Result<Format, ApiError> {
             expected: "expected one of json, csv".to_owned(),
             allowed: vec!["json".into(), "csv".into()],
         }),
-        None => {
-            let accept = req
-                .headers()
-                .get(header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            let wants_csv = accept.contains("text/csv") && !accept.contains("application/json");
-            Ok(if wants_csv { Format::Csv } else { Format::Json })
-        }
+        None => Ok(format_from_accept(req)),
+    }
+}
+
+/// The format the `Accept` header asks for when `format=` is absent: CSV only
+/// when it names `text/csv` and not JSON.
+pub fn format_from_accept(req: &HttpRequest) -> Format {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if accept.contains("text/csv") && !accept.contains("application/json") {
+        Format::Csv
+    } else {
+        Format::Json
     }
 }
 

@@ -89,8 +89,15 @@ pub fn sort_records<T>(
     }
     records.sort_by(|a, b| {
         for (name, desc) in keys {
-            let o = field(a, name).cmp(&field(b, name));
-            let o = if *desc { o.reverse() } else { o };
+            let (x, y) = (field(a, name), field(b, name));
+            // Nulls (undefined measures) sort last in either direction.
+            let o = match (&x, &y) {
+                (SortValue::Null, SortValue::Null) => std::cmp::Ordering::Equal,
+                (SortValue::Null, _) => std::cmp::Ordering::Greater,
+                (_, SortValue::Null) => std::cmp::Ordering::Less,
+                _ if *desc => x.cmp(&y).reverse(),
+                _ => x.cmp(&y),
+            };
             if o.is_ne() {
                 return o;
             }
@@ -99,7 +106,7 @@ pub fn sort_records<T>(
     });
 }
 
-/// A value to sort by; nulls sort last in ascending order.
+/// A value to sort by; nulls sort last.
 #[derive(Debug, Clone)]
 pub enum SortValue {
     Int(i64),

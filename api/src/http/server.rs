@@ -81,7 +81,7 @@ impl Routes {
         for (path, item) in &doc.paths.paths {
             let mut methods: Vec<&str> = Vec::new();
             if item.get.is_some() {
-                methods.push("GET");
+                methods.extend(["GET", "HEAD"]);
             }
             if item.post.is_some() {
                 methods.push("POST");
@@ -113,10 +113,12 @@ async fn not_found(req: HttpRequest, routes: web::Data<Routes>) -> Result<HttpRe
             .finish());
     }
     match routes.allowed(path) {
-        Some(allow) if req.method() != Method::GET => Err(ApiError::MethodNotAllowed {
-            method: req.method().to_string(),
-            allow: allow.to_owned(),
-        }),
+        Some(allow) if !allow.split(", ").any(|m| m == req.method().as_str()) => {
+            Err(ApiError::MethodNotAllowed {
+                method: req.method().to_string(),
+                allow: allow.to_owned(),
+            })
+        }
         _ => Err(ApiError::NoRoute(path.to_owned())),
     }
 }
@@ -326,6 +328,7 @@ pub fn run(listener: TcpListener, store: Store, config: &Config) -> std::io::Res
                 .wrap(metrics.middleware.clone())
                 .wrap(Compress::default())
                 .wrap(actix_web::middleware::from_fn(echo_request_id))
+                .wrap(actix_web::middleware::from_fn(head_as_get))
                 .wrap(TracingLogger::default())
                 .service(
                     SwaggerUi::new("/docs/{_:.*}")
@@ -343,6 +346,18 @@ pub fn run(listener: TcpListener, store: Store, config: &Config) -> std::io::Res
         tracing::info!("stopped");
         result
     })
+}
+
+/// Answers HEAD like GET: routes see GET, and the connection, which noted
+/// the request was HEAD, sends the headers without the body.
+async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    next.call(req).await
 }
 
 /// Echoes the request id of the request's span in `X-Request-Id`.
@@ -529,8 +544,8 @@ mod tests {
     #[test]
     fn routes_match_paths_with_parameters() {
         let routes = Routes::from_doc(&build_app_doc());
-        assert_eq!(routes.allowed("/v1/partners/KR/profile"), Some("GET"));
-        assert_eq!(routes.allowed("/v1/groups"), Some("GET"));
+        assert_eq!(routes.allowed("/v1/partners/KR/profile"), Some("GET, HEAD"));
+        assert_eq!(routes.allowed("/v1/groups"), Some("GET, HEAD"));
         assert_eq!(routes.allowed("/v2/groups"), None);
     }
 
