@@ -26,7 +26,7 @@ fn main() -> std::io::Result<()> {
     let mut bodies = HashMap::new();
     for pair in args {
         let (url, file) = pair
-            .split_once('=')
+            .rsplit_once('=')
             .ok_or_else(|| std::io::Error::other(format!("expected URL=FILE, got {pair}")))?;
         bodies.insert(url.to_owned(), web::Bytes::from(std::fs::read(file)?));
     }

@@ -74,6 +74,7 @@ impl DatasetView {
             observations.extend(extra);
         }
         observations.sort_by_key(|o| o.key);
+        observations.shrink_to_fit();
         let mut index = HashMap::with_capacity(observations.len());
         let mut runs: HashMap<(Measure, GroupId), Range<usize>> = HashMap::new();
         for (i, o) in observations.iter().enumerate() {

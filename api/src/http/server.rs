@@ -32,23 +32,25 @@ use crate::config::{Config, RateLimit};
 use crate::read_model::ReadModel;
 use crate::store::Store;
 
-/// The `/v1` operations.
+/// The `/v1` operations. Static paths first: actix tries routes in order and
+/// a path with a parameter costs a regex match (measured: 5% of a cached
+/// request's time when three of them came first).
 fn v1(cfg: &mut ServiceConfig) {
-    cfg.service(handlers::list_groups)
-        .service(handlers::find_group)
-        .service(handlers::list_partners)
-        .service(handlers::find_partner_profile)
-        .service(handlers::find_partner)
-        .service(handlers::list_years)
-        .service(handlers::list_datasets)
-        .service(handlers::find_dataset)
-        .service(handlers::list_imports)
+    cfg.service(handlers::list_imports)
         .service(handlers::list_exports)
         .service(handlers::list_balances)
         .service(handlers::list_growth)
         .service(handlers::list_shares)
         .service(handlers::list_concentration)
+        .service(handlers::list_groups)
+        .service(handlers::list_partners)
+        .service(handlers::list_years)
+        .service(handlers::list_datasets)
         .service(super::writes::create_dataset)
+        .service(handlers::find_group)
+        .service(handlers::find_partner_profile)
+        .service(handlers::find_partner)
+        .service(handlers::find_dataset)
         .service(super::writes::delete_dataset);
 }
 
@@ -327,8 +329,7 @@ pub fn run(listener: TcpListener, store: Store, config: &Config) -> std::io::Res
                 ))
                 .wrap(metrics.middleware.clone())
                 .wrap(Compress::default())
-                .wrap(actix_web::middleware::from_fn(echo_request_id))
-                .wrap(actix_web::middleware::from_fn(head_as_get))
+                .wrap(actix_web::middleware::from_fn(head_and_request_id))
                 .wrap(TracingLogger::default())
                 .service(
                     SwaggerUi::new("/docs/{_:.*}")
@@ -348,31 +349,26 @@ pub fn run(listener: TcpListener, store: Store, config: &Config) -> std::io::Res
     })
 }
 
-/// Answers HEAD like GET: routes see GET, and the connection, which noted
-/// the request was HEAD, sends the headers without the body.
-async fn head_as_get(
+/// Answers HEAD like GET (routes see GET; the connection, which noted the
+/// request was HEAD, sends the headers without the body), and echoes the
+/// request id of the request's span in `X-Request-Id`.
+async fn head_and_request_id(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     if req.method() == Method::HEAD {
         req.head_mut().method = Method::GET;
     }
-    next.call(req).await
-}
-
-/// Echoes the request id of the request's span in `X-Request-Id`.
-async fn echo_request_id(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let id = req.extensions().get::<RequestId>().copied();
     let mut response = next.call(req).await?;
-    if let Some(id) = id
-        && let Ok(value) = HeaderValue::from_str(&id.to_string())
-    {
-        response
-            .headers_mut()
-            .insert(HeaderName::from_static("x-request-id"), value);
+    if let Some(id) = id {
+        let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        let text = id.hyphenated().encode_lower(&mut buf);
+        if let Ok(value) = HeaderValue::from_str(text) {
+            response
+                .headers_mut()
+                .insert(HeaderName::from_static("x-request-id"), value);
+        }
     }
     Ok(response)
 }
