@@ -256,6 +256,30 @@ fn request_ids_are_echoed_and_logged_as_json() {
     assert_eq!(span["http.route"], "/v1/groups/{id}");
     assert_eq!(span["http.status_code"], 200);
     assert!(entry["fields"]["time.busy"].is_string(), "{entry}");
+
+    // An id from a load balancer is kept, so both logs can be matched.
+    let r = reply(
+        agent()
+            .get(&server.url("/v1/groups"))
+            .header("X-Request-Id", "lb-7f3a.42")
+            .call()
+            .unwrap(),
+    );
+    assert_eq!(r.header("x-request-id"), Some("lb-7f3a.42"));
+    assert!(
+        server
+            .wait_for_log("lb-7f3a.42", Duration::from_secs(10))
+            .is_some()
+    );
+    // One that is not a plain token is replaced.
+    let r = reply(
+        agent()
+            .get(&server.url("/v1/groups"))
+            .header("X-Request-Id", "a b<script>")
+            .call()
+            .unwrap(),
+    );
+    assert_ne!(r.header("x-request-id"), Some("a b<script>"));
 }
 
 #[test]

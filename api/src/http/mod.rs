@@ -3,6 +3,7 @@
 
 pub mod error;
 mod handlers;
+mod observe;
 pub mod params;
 pub mod respond;
 mod server;

@@ -4,22 +4,16 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use actix_governor::governor::NotUntil;
 use actix_governor::governor::clock::{Clock as _, DefaultClock, QuantaInstant};
 use actix_governor::{Governor, KeyExtractor, SimpleKeyExtractionError};
-use actix_web::body::MessageBody;
-use actix_web::dev::{ResourceDef, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::http::{Method, header};
-use actix_web::middleware::{Compress, Condition, Next};
-use actix_web::{
-    App, HttpMessage as _, HttpRequest, HttpResponse, HttpResponseBuilder, HttpServer, get, web,
-};
-use prometheus::{Gauge, IntGauge, IntGaugeVec, Opts};
+use actix_web::dev::{ResourceDef, ServiceRequest};
+use actix_web::http::header;
+use actix_web::middleware::{Compress, Condition};
+use actix_web::{App, HttpRequest, HttpResponse, HttpResponseBuilder, HttpServer, get, web};
 use serde::Serialize;
-use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::openapi::OpenApi;
 use utoipa::{OpenApi as _, ToSchema};
 use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
@@ -27,6 +21,7 @@ use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 use super::error::ApiError;
 use super::handlers;
+use super::observe::{self, Metrics, observe_request};
 use super::{ApiDoc, AppState};
 use crate::config::{Config, RateLimit};
 use crate::read_model::ReadModel;
@@ -287,7 +282,7 @@ pub fn run(listener: TcpListener, store: Store, config: &Config) -> std::io::Res
         "data loaded"
     );
     let state = web::Data::new(AppState::new(model, Some(store), config));
-    let metrics = Metrics::new().map_err(std::io::Error::other)?;
+    let metrics = web::Data::new(Metrics::new().map_err(std::io::Error::other)?);
     metrics.observe(&state);
     let doc = build_app_doc();
     let routes = web::Data::new(Routes::from_doc(&doc));
@@ -319,18 +314,17 @@ pub fn run(listener: TcpListener, store: Store, config: &Config) -> std::io::Res
                 .service(readyz)
                 .service(scope::scope("/v1").configure(v1))
                 .split_for_parts();
-            // Innermost first. The metrics middleware answers /metrics by
-            // replacing the body of the inner response, so it must sit inside
-            // Compress (or the headers would claim an encoding the body lacks).
-            app.wrap(Condition::new(limit_on, Governor::new(&limiter)))
+            // Innermost first; the outermost sees every request, including
+            // those the rate limiter refuses.
+            app.app_data(metrics.clone())
+                .route("/metrics", web::get().to(observe::metrics_endpoint))
+                .wrap(Condition::new(limit_on, Governor::new(&limiter)))
                 .wrap(Condition::new(
                     !cors_origins.is_empty(),
                     cors(&cors_origins),
                 ))
-                .wrap(metrics.middleware.clone())
                 .wrap(Compress::default())
-                .wrap(actix_web::middleware::from_fn(head_and_request_id))
-                .wrap(TracingLogger::default())
+                .wrap(actix_web::middleware::from_fn(observe_request))
                 .service(
                     SwaggerUi::new("/docs/{_:.*}")
                         .url("/openapi.json", (*doc).clone())
@@ -347,30 +341,6 @@ pub fn run(listener: TcpListener, store: Store, config: &Config) -> std::io::Res
         tracing::info!("stopped");
         result
     })
-}
-
-/// Answers HEAD like GET (routes see GET; the connection, which noted the
-/// request was HEAD, sends the headers without the body), and echoes the
-/// request id of the request's span in `X-Request-Id`.
-async fn head_and_request_id(
-    mut req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if req.method() == Method::HEAD {
-        req.head_mut().method = Method::GET;
-    }
-    let id = req.extensions().get::<RequestId>().copied();
-    let mut response = next.call(req).await?;
-    if let Some(id) = id {
-        let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
-        let text = id.hyphenated().encode_lower(&mut buf);
-        if let Ok(value) = HeaderValue::from_str(text) {
-            response
-                .headers_mut()
-                .insert(HeaderName::from_static("x-request-id"), value);
-        }
-    }
-    Ok(response)
 }
 
 /// Rate limits per client (peer) address, answering 429 problem+json with
@@ -416,108 +386,6 @@ fn rate_limiter(
         .key_extractor(PeerAddress)
         .finish()
         .ok_or_else(|| std::io::Error::other("invalid rate limit"))
-}
-
-/// Prometheus metrics: requests by route, method and status (counts and
-/// latency histograms, from actix-web-prom), and the service's own gauges.
-#[derive(Clone)]
-struct Metrics {
-    middleware: actix_web_prom::PrometheusMetrics,
-    pool_connections: IntGauge,
-    pool_idle: IntGauge,
-    database_up: IntGauge,
-    data_version: IntGauge,
-    dataset_rows: IntGaugeVec,
-    last_import: Gauge,
-}
-
-impl Metrics {
-    fn new() -> Result<Metrics, String> {
-        let middleware = actix_web_prom::PrometheusMetricsBuilder::new("atp")
-            .endpoint("/metrics")
-            .mask_unmatched_patterns("UNMATCHED")
-            .buckets(&[
-                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
-            ])
-            .build()
-            .map_err(|e| e.to_string())?;
-        let gauge = |name: &str, help: &str| -> Result<IntGauge, String> {
-            let g = IntGauge::with_opts(Opts::new(name, help).namespace("atp"))
-                .map_err(|e| e.to_string())?;
-            middleware
-                .registry
-                .register(Box::new(g.clone()))
-                .map_err(|e| e.to_string())?;
-            Ok(g)
-        };
-        let pool_connections = gauge("db_pool_connections", "Database connections open")?;
-        let pool_idle = gauge(
-            "db_pool_idle_connections",
-            "Database connections open and idle",
-        )?;
-        let database_up = gauge(
-            "database_up",
-            "1 when the database is reachable, else 0 (reads are served from the last loaded data)",
-        )?;
-        let data_version = gauge(
-            "data_version",
-            "The data version served (grows with every import)",
-        )?;
-        let dataset_rows = IntGaugeVec::new(
-            Opts::new("dataset_rows", "Observations stored per dataset").namespace("atp"),
-            &["dataset"],
-        )
-        .map_err(|e| e.to_string())?;
-        middleware
-            .registry
-            .register(Box::new(dataset_rows.clone()))
-            .map_err(|e| e.to_string())?;
-        let last_import = Gauge::with_opts(
-            Opts::new(
-                "last_import_timestamp_seconds",
-                "When the newest dataset was imported (Unix time)",
-            )
-            .namespace("atp"),
-        )
-        .map_err(|e| e.to_string())?;
-        middleware
-            .registry
-            .register(Box::new(last_import.clone()))
-            .map_err(|e| e.to_string())?;
-        Ok(Metrics {
-            middleware,
-            pool_connections,
-            pool_idle,
-            database_up,
-            data_version,
-            dataset_rows,
-            last_import,
-        })
-    }
-
-    fn observe(&self, state: &AppState) {
-        if let Some(store) = &state.store {
-            let (open, idle) = store.pool_state();
-            self.pool_connections.set(i64::from(open));
-            self.pool_idle.set(i64::from(idle));
-        }
-        self.database_up.set(i64::from(!state.is_stale()));
-        let model = state.model.load();
-        self.data_version.set(model.version);
-        self.dataset_rows.reset();
-        let mut newest: Option<SystemTime> = None;
-        for ds in model.datasets() {
-            self.dataset_rows
-                .with_label_values(&[ds.id()])
-                .set(ds.stored.row_count);
-            if let Ok(t) = humantime::parse_rfc3339_weak(&ds.stored.imported_at) {
-                newest = newest.max(Some(t));
-            }
-        }
-        if let Some(t) = newest.and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok()) {
-            self.last_import.set(t.as_secs_f64());
-        }
-    }
 }
 
 #[cfg(test)]
