@@ -100,6 +100,9 @@ pub enum Command {
         years: u16,
         #[arg(long, default_value_t = synthetic::SyntheticSpec::LOAD_TEST.seed)]
         seed: u64,
+        /// Also write the `all` aggregate of each partner, flow and year.
+        #[arg(long)]
+        totals: bool,
         /// The dataset id written in each row.
         #[arg(long, default_value = "synthetic")]
         dataset: String,
@@ -292,6 +295,7 @@ pub fn run(cli: Cli, config: &Config) -> Result<(), String> {
             first_year,
             years,
             seed,
+            totals,
             dataset,
             output,
         } => {
@@ -300,6 +304,7 @@ pub fn run(cli: Cli, config: &Config) -> Result<(), String> {
                 first_year,
                 years,
                 seed,
+                totals,
             };
             let rows = match output {
                 Some(path) => {

@@ -9,7 +9,7 @@
 use std::io::Write;
 
 use atp_core::{
-    Citation, Flow, Group, GroupId, Measure, Observation, Partner, PartnerCode, PartnerKind,
+    Citation, Derivation, Flow, Group, GroupId, Measure, Observation, Partner, PartnerCode, PartnerKind,
     Provenance, SeriesKey, Status, Year,
 };
 
@@ -20,6 +20,9 @@ pub struct SyntheticSpec {
     pub first_year: u16,
     pub years: u16,
     pub seed: u64,
+    /// Also emit the `all` aggregate of every partner, flow and year (the
+    /// exact sum of the ten groups, as a derived row).
+    pub totals: bool,
 }
 
 impl SyntheticSpec {
@@ -29,10 +32,12 @@ impl SyntheticSpec {
         first_year: 1990,
         years: 35,
         seed: 2024,
+        totals: false,
     };
 
     pub fn rows(&self) -> usize {
-        Group::ALL.len() * self.partners * usize::from(self.years) * Flow::ALL.len()
+        let groups = Group::ALL.len() + usize::from(self.totals);
+        groups * self.partners * usize::from(self.years) * Flow::ALL.len()
     }
 }
 
@@ -114,7 +119,39 @@ pub fn generate(spec: &SyntheticSpec, mut emit: impl FnMut(Observation)) -> Resu
     let years = usize::from(spec.years);
     let cells = Group::ALL.len() * Flow::ALL.len() * years;
     let (mut world, mut eu) = (vec![0i64; cells], vec![0i64; cells]);
+    let total = |partner: PartnerCode, flow: Flow, year: Year, value: i64| Observation {
+        key: SeriesKey {
+            measure: Measure::from(flow),
+            group: GroupId::All,
+            partner,
+            year,
+        },
+        value_usd: value,
+        provenance: Provenance {
+            status: Status::Derived,
+            rounding_usd: None,
+            derivation: Some(Derivation {
+                formula: "sum of the ten ATP groups".to_owned(),
+                inputs: Vec::new(),
+            }),
+            citation: citation.clone(),
+        },
+    };
+    // Emits the `all` rows of one partner from its per-cell values.
+    let emit_totals = |partner: PartnerCode, values: &[i64], emit: &mut dyn FnMut(Observation)| -> Result<(), String> {
+        for (fi, flow) in Flow::ALL.into_iter().enumerate() {
+            for y in 0..spec.years {
+                let year = Year::new(spec.first_year + y).map_err(|e| e.to_string())?;
+                let sum: i64 = (0..Group::ALL.len())
+                    .map(|gi| values[(gi * Flow::ALL.len() + fi) * years + usize::from(y)])
+                    .sum();
+                emit(total(partner, flow, year, sum));
+            }
+        }
+        Ok(())
+    };
     let mut rng = SplitMix64(spec.seed);
+    let mut own = vec![0i64; cells];
     for (rank, partner) in countries.iter().enumerate() {
         let in_eu = EU_MEMBERS.contains(&partner.code.as_str());
         // Partner size: about 40B USD for the largest, falling off with rank.
@@ -130,6 +167,7 @@ pub fn generate(spec: &SyntheticSpec, mut emit: impl FnMut(Observation)) -> Resu
                     let year = Year::new(spec.first_year + y).map_err(|e| e.to_string())?;
                     let value = level.round() as i64;
                     let cell = (gi * Flow::ALL.len() + fi) * years + usize::from(y);
+                    own[cell] = value;
                     world[cell] += value;
                     if in_eu {
                         eu[cell] += value;
@@ -137,6 +175,9 @@ pub fn generate(spec: &SyntheticSpec, mut emit: impl FnMut(Observation)) -> Resu
                     emit(observation(partner.code, group, flow, year, value));
                 }
             }
+        }
+        if spec.totals {
+            emit_totals(partner.code, &own, &mut emit)?;
         }
     }
     for (partner, sums) in [(PartnerCode::EU, &eu), (PartnerCode::WORLD, &world)] {
@@ -148,6 +189,9 @@ pub fn generate(spec: &SyntheticSpec, mut emit: impl FnMut(Observation)) -> Resu
                     emit(observation(partner, group, flow, year, sums[cell]));
                 }
             }
+        }
+        if spec.totals {
+            emit_totals(partner, sums, &mut emit)?;
         }
     }
     Ok(())
@@ -201,6 +245,7 @@ mod tests {
             first_year: 2000,
             years: 3,
             seed: 7,
+            totals: false,
         };
         let mut a = Vec::new();
         let mut b = Vec::new();
@@ -223,6 +268,7 @@ mod tests {
             first_year: 2020,
             years: 2,
             seed: 1,
+            totals: true,
         };
         let mut obs = Vec::new();
         generate(&spec, |o| obs.push(o)).unwrap();
@@ -249,5 +295,21 @@ mod tests {
         assert!(eu > 0, "the first 38 countries include EU members");
         assert_eq!(value("EU"), Some(eu));
         assert!(countries(2).is_err() && countries(241).is_err() && countries(240).is_ok());
+        // The `all` rows are the exact sums of the ten groups.
+        let all_kr = obs
+            .iter()
+            .find(|o| o.key.to_string() == "exports/all/WLD/2021")
+            .map(|o| o.value_usd);
+        let groups_kr: i64 = obs
+            .iter()
+            .filter(|o| {
+                o.key.partner == PartnerCode::WORLD
+                    && o.key.measure == Measure::Exports
+                    && o.key.year.get() == 2021
+                    && o.key.group != GroupId::All
+            })
+            .map(|o| o.value_usd)
+            .sum();
+        assert_eq!(all_kr, Some(groups_kr));
     }
 }
