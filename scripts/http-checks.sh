@@ -39,18 +39,29 @@ echo "atp serve on $BASE"
 echo "--- notebook check (pandas)"
 "$VENV/bin/python" scripts/notebook_check.py "$BASE"
 
-echo "--- schemathesis (every operation, --max-examples $MAX_EXAMPLES)"
-# Writes are exercised with the token; the uploads it generates are refused
-# (422) or land in datasets it may then delete: a throwaway database.
-"$VENV/bin/schemathesis" run "$BASE/openapi.json" \
-  --checks all \
-  --max-examples "$MAX_EXAMPLES" \
-  --header "Authorization: Bearer ci-write-token" \
-  --report junit --report-dir "$WORK/report" \
-  --no-color 2>&1 | tee "$WORK/schemathesis.txt"
-status=${PIPESTATUS[0]}
-if [ -f "$WORK/report/junit.xml" ]; then
-  echo "schemathesis report: $(grep -o 'tests="[0-9]*"' "$WORK/report/junit.xml" | head -1)"
-fi
+# Every operation, with the write token: pass 1 all but the delete, pass 2
+# the delete alone (in pass 1 the stateful phase would delete the built-in
+# dataset mid-run and turn the reads into 503s).
+# positive_data_acceptance is left out: it expects every schema-valid value
+# to be accepted, but a group or partner code is a string the schema cannot
+# enumerate (comma-separated lists), and an upload is a file whose content is
+# validated by the import (422 with the row and field), not by the schema.
+run_schemathesis() { # label, filter args...
+  local label=$1; shift
+  echo "--- schemathesis: $label (--max-examples $MAX_EXAMPLES)"
+  "$VENV/bin/schemathesis" run "$BASE/openapi.json" \
+    --checks all --exclude-checks positive_data_acceptance \
+    --max-examples "$MAX_EXAMPLES" \
+    --header "Authorization: Bearer ci-write-token" \
+    --no-color "$@" 2>&1 | tee "$WORK/schemathesis.txt"
+  local status=${PIPESTATUS[0]}
+  grep -E "generated" "$WORK/schemathesis.txt" | tail -1 | sed "s/^/schemathesis $label: /" >>"$WORK/summary.txt"
+  return "$status"
+}
+status=0
+run_schemathesis "every operation but the delete" --exclude-operation-id delete_dataset || status=1
+run_schemathesis "the delete" --include-operation-id delete_dataset || status=1
+echo "=== schemathesis summary"
+cat "$WORK/summary.txt"
 if ! kill -0 "$PID" 2>/dev/null; then echo "atp serve died during the checks" >&2; cat "$WORK/serve.log" >&2; exit 1; fi
 exit "$status"

@@ -19,7 +19,9 @@ url = f"{base}/v1/balances?limit=10000"
 with urllib.request.urlopen(url) as response:
     payload = json.load(response)
 from_json = pd.json_normalize(payload["data"])
-from_csv = pd.read_csv(f"{url}&format=csv")
+# pandas' default CSV float parser can be one unit in the last place off;
+# round_trip reads the shortest representation the server wrote exactly.
+from_csv = pd.read_csv(f"{url}&format=csv", float_precision="round_trip")
 
 print(f"JSON: {len(from_json)} records, page {payload['page']}, dataset {payload['meta']['dataset']}")
 print(f"CSV:  {len(from_csv)} records, columns {list(from_csv.columns)}")

@@ -9,8 +9,8 @@
 use std::io::Write;
 
 use atp_core::{
-    Citation, Derivation, Flow, Group, GroupId, Measure, Observation, Partner, PartnerCode, PartnerKind,
-    Provenance, SeriesKey, Status, Year,
+    Citation, Derivation, Flow, Group, GroupId, Measure, Observation, Partner, PartnerCode,
+    PartnerKind, Provenance, SeriesKey, Status, Year,
 };
 
 /// The shape of the synthetic dataset.
@@ -138,7 +138,10 @@ pub fn generate(spec: &SyntheticSpec, mut emit: impl FnMut(Observation)) -> Resu
         },
     };
     // Emits the `all` rows of one partner from its per-cell values.
-    let emit_totals = |partner: PartnerCode, values: &[i64], emit: &mut dyn FnMut(Observation)| -> Result<(), String> {
+    let emit_totals = |partner: PartnerCode,
+                       values: &[i64],
+                       emit: &mut dyn FnMut(Observation)|
+     -> Result<(), String> {
         for (fi, flow) in Flow::ALL.into_iter().enumerate() {
             for y in 0..spec.years {
                 let year = Year::new(spec.first_year + y).map_err(|e| e.to_string())?;

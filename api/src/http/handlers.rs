@@ -237,6 +237,7 @@ pub async fn find_partner(
     responses(
         (status = 200, description = "The years", content((Envelope<YearRecord> = "application/json"), (String = "text/csv"))),
         (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "No data loaded (no dataset has been imported)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/years")]
@@ -389,6 +390,7 @@ fn list_flow(req: &HttpRequest, state: &AppState, flow: Flow) -> Result<HttpResp
         (status = 200, description = "Imports", content((Envelope<FlowRecord> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
         (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "No data loaded (no dataset has been imported)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/imports")]
@@ -411,6 +413,7 @@ pub async fn list_imports(
         (status = 200, description = "Exports", content((Envelope<FlowRecord> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
         (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "No data loaded (no dataset has been imported)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/exports")]
@@ -444,6 +447,7 @@ const BALANCE_SORT: &[&str] = &[
         (status = 200, description = "Balances", content((Envelope<BalanceRecord> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "Not modified"),
         (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "No data loaded (no dataset has been imported)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/balances")]
@@ -495,6 +499,7 @@ const GROWTH_SORT: &[&str] = &[
         (status = 200, description = "Growth", content((Envelope<GrowthRecord> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "Not modified"),
         (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "No data loaded (no dataset has been imported)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/growth")]
@@ -544,6 +549,7 @@ const SHARE_SORT: &[&str] = &["group", "partner", "year", "value_usd", "share_pc
         (status = 200, description = "Shares", content((Envelope<ShareRecord> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "Not modified"),
         (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "No data loaded (no dataset has been imported)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/shares")]
@@ -586,6 +592,7 @@ pub async fn list_shares(
         (status = 200, description = "Concentration", content((Envelope<ConcentrationRecord> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "Not modified"),
         (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "No data loaded (no dataset has been imported)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/concentration")]
@@ -626,6 +633,7 @@ pub async fn list_concentration(
         (status = 200, description = "The profile", content((Envelope<ProfileRecord> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "Not modified"),
         (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "No data loaded (no dataset has been imported)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such partner", body = Problem, content_type = "application/problem+json"),
     )
 )]

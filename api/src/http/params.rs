@@ -15,6 +15,8 @@ use crate::read_model::{DatasetView, ReadModel};
 /// The default and largest page sizes.
 pub const DEFAULT_LIMIT: usize = 1000;
 pub const MAX_LIMIT: usize = 10_000;
+/// The largest offset (the spec's int32 maximum).
+pub const MAX_OFFSET: usize = i32::MAX as usize;
 
 /// The query string, split into pairs.
 #[derive(Debug)]
@@ -222,18 +224,13 @@ pub fn page(q: &RawQuery) -> Result<PageRequest, ApiError> {
                 .ok()
                 .filter(|n| (min..=max).contains(n))
                 .ok_or_else(|| {
-                    let range = if max == usize::MAX {
-                        format!("a whole number, {min} or more")
-                    } else {
-                        format!("a whole number from {min} to {max}")
-                    };
-                    ApiError::invalid(name, v, range)
+                    ApiError::invalid(name, v, format!("a whole number from {min} to {max}"))
                 }),
         }
     };
     Ok(PageRequest {
         limit: number("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)?,
-        offset: number("offset", 0, 0, usize::MAX)?,
+        offset: number("offset", 0, 0, MAX_OFFSET)?,
     })
 }
 
@@ -344,20 +341,23 @@ pub struct DataQuery {
     /// Years, comma-separated (not with from/to).
     #[param(example = "2024")]
     pub year: Option<String>,
-    /// First year of a range (inclusive).
-    #[param(example = 2014, minimum = 1900, maximum = 2100)]
+    /// First year of a range (inclusive; not with `year`).
+    #[param(minimum = 1900, maximum = 2100)]
     pub from: Option<u16>,
-    /// Last year of a range (inclusive).
-    #[param(example = 2024, minimum = 1900, maximum = 2100)]
+    /// Last year of a range (inclusive; not with `year`).
+    #[param(minimum = 1900, maximum = 2100)]
     pub to: Option<u16>,
-    /// Fields to sort by, comma-separated, `-` for descending (default: group, partner, year).
-    #[param(example = "-value_usd")]
+    /// Fields to sort by, comma-separated, `-` for descending (default: group,
+    /// partner, year). Imports and exports: group, partner, year, value_usd,
+    /// status; balances: group, partner, year, balance_usd, exports_usd,
+    /// imports_usd, tsi.
+    #[param(example = "-year")]
     pub sort: Option<String>,
     /// Page size, 1 to 10000 (default 1000).
     #[param(minimum = 1, maximum = 10000, example = 100)]
     pub limit: Option<u32>,
     /// Records to skip (default 0).
-    #[param(minimum = 0, example = 0)]
+    #[param(minimum = 0, maximum = 2147483647, example = 0)]
     pub offset: Option<u32>,
     /// `json` (default) or `csv`; `Accept: text/csv` also selects CSV.
     pub format: Option<FormatParam>,
@@ -387,7 +387,7 @@ pub struct GrowthQuery {
     pub sort: Option<String>,
     #[param(minimum = 1, maximum = 10000)]
     pub limit: Option<u32>,
-    #[param(minimum = 0)]
+    #[param(minimum = 0, maximum = 2147483647)]
     pub offset: Option<u32>,
     pub format: Option<FormatParam>,
 }
@@ -417,7 +417,7 @@ pub struct SharesQuery {
     pub sort: Option<String>,
     #[param(minimum = 1, maximum = 10000)]
     pub limit: Option<u32>,
-    #[param(minimum = 0)]
+    #[param(minimum = 0, maximum = 2147483647)]
     pub offset: Option<u32>,
     pub format: Option<FormatParam>,
 }
@@ -445,7 +445,7 @@ pub struct ConcentrationQuery {
     pub sort: Option<String>,
     #[param(minimum = 1, maximum = 10000)]
     pub limit: Option<u32>,
-    #[param(minimum = 0)]
+    #[param(minimum = 0, maximum = 2147483647)]
     pub offset: Option<u32>,
     pub format: Option<FormatParam>,
 }
