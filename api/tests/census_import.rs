@@ -222,8 +222,8 @@ fn a_partial_year_is_reported_and_not_stored(db: &TestDb) {
     store.seed_builtin().unwrap();
     let before = store.observation_count().unwrap();
 
-    // Documented behaviour: an incomplete year is a warning, not a refusal,
-    // and gives no annual value.
+    // An incomplete year gives no annual value; a file with nothing but an
+    // incomplete year is refused (no empty dataset), saying why.
     let out = atp(
         db,
         &[
@@ -234,15 +234,29 @@ fn a_partial_year_is_reported_and_not_stored(db: &TestDb) {
         ],
     );
     let err = stderr(&out);
-    assert!(out.status.success(), "{err}");
-    assert!(err.contains("imports 2025 is incomplete"), "{err}");
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("imports-2025-partial.json: nothing to import"),
+        "{err}"
+    );
     assert!(
         err.contains(
             "2025: incomplete (months present: 01, 02, 03, 04, 05, 06); no annual value imported"
         ),
         "{err}"
     );
+    assert!(
+        err.contains("a dataset needs at least one complete year"),
+        "{err}"
+    );
     assert_eq!(store.observation_count().unwrap(), before);
+    assert!(
+        store
+            .datasets()
+            .unwrap()
+            .iter()
+            .all(|d| d.info.id != "partial")
+    );
 
     // Next to complete years, in one import: those are stored, 2025 is not.
     let out = atp(

@@ -268,6 +268,23 @@ pub fn prepare(
         })?;
     validate_dataset_id(&id)
         .map_err(|e| IngestError::field("(command line)", 0, "dataset", &id, e))?;
+    if batch.observations.is_empty() {
+        let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+        let why = if batch.incomplete_years.is_empty() {
+            "nothing to import: the files hold no observation".to_owned()
+        } else {
+            let years: Vec<String> = batch
+                .incomplete_years
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            format!(
+                "nothing to import: every year is incomplete ({}); a dataset needs at least one complete year",
+                years.join("; ")
+            )
+        };
+        return Err(IngestError::file(&names.join(", "), why));
+    }
     let info = description.unwrap_or_else(|| default_info(&id, format, retrieved));
     let extra_partners = batch
         .observations
