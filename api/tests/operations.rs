@@ -195,6 +195,37 @@ fn writes_are_protected_and_all_or_nothing(db: &TestDb) {
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(observations(&server), 2 * rows);
 
+    // A Census API response uploads through the same import path.
+    let census = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/census/exports-2024-hitech.json"),
+    )
+    .unwrap();
+    let r = reply(
+        agent()
+            .post(&server.url("/v1/datasets?dataset=census-2024&filename=exports-2024.json"))
+            .header("Authorization", &format!("Bearer {TOKEN}"))
+            .content_type("application/json")
+            .send(&census[..])
+            .unwrap(),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let ds = r.json();
+    assert_eq!(ds["data"]["source_format"], "census", "{ds}");
+    let world = get(
+        &server,
+        "/v1/exports?dataset=census-2024&partner=WLD&group=all&year=2024",
+    )
+    .json();
+    assert!(
+        world["data"][0]["value_usd"].as_i64().unwrap() > 0,
+        "{world}"
+    );
+    assert_eq!(
+        delete(&server, "/v1/datasets/census-2024", Some(TOKEN)).status,
+        204
+    );
+
     // Delete: 204, then 404.
     assert_eq!(
         delete(&server, "/v1/datasets/copy", Some(TOKEN)).status,
