@@ -67,6 +67,15 @@ impl ApiError {
         }
     }
 
+    /// No dataset with this id.
+    pub fn no_dataset(id: &str) -> ApiError {
+        ApiError::NotFound {
+            kind: "dataset",
+            id: id.to_owned(),
+            detail: format!("no dataset {id:?}; see /v1/datasets"),
+        }
+    }
+
     /// From a domain parse error, under the name the client used.
     pub fn from_invalid(parameter: &str, e: atp_core::InvalidValue) -> ApiError {
         ApiError::InvalidParameter {
@@ -246,11 +255,7 @@ impl From<crate::store::StoreError> for ApiError {
         }
         match e {
             StoreError::DatasetExists { .. } => ApiError::Conflict(e.to_string()),
-            StoreError::DatasetNotFound(id) => ApiError::NotFound {
-                kind: "dataset",
-                detail: format!("no dataset {id:?}; see /v1/datasets"),
-                id,
-            },
+            StoreError::DatasetNotFound(id) => ApiError::no_dataset(&id),
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -338,11 +338,9 @@ pub async fn find_dataset(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     state.cached(&req, &[], |model, q, _| {
-        let ds = model.dataset(&id).ok_or_else(|| ApiError::NotFound {
-            kind: "dataset",
-            id: id.clone(),
-            detail: format!("no dataset {id:?}; see /v1/datasets"),
-        })?;
+        let ds = model
+            .dataset(&id)
+            .ok_or_else(|| ApiError::no_dataset(&id))?;
         render_single(dataset_record(ds), meta(model, Some(ds), q, &[]))
     })
 }

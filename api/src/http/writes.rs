@@ -225,11 +225,7 @@ pub async fn delete_dataset(
             .map_err(|e| ApiError::Internal(e.to_string()))??
     };
     if !deleted {
-        return Err(ApiError::NotFound {
-            kind: "dataset",
-            detail: format!("no dataset {id:?}; see /v1/datasets"),
-            id,
-        });
+        return Err(ApiError::no_dataset(&id));
     }
     tracing::info!(dataset = %id, "deleted through the API");
     super::server::refresh(&state).await;

@@ -12,85 +12,35 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc;
 
 use atp_api::store::DatabaseUrl;
-use diesel::{Connection, RunQueryDsl, pg::PgConnection};
 
-pub const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
-
-/// A database that is removed when dropped.
+/// A database of its own for one test (the black-box suite's, from
+/// `atp-tests`), with its URL parsed; removed when dropped.
 pub struct TestDb {
     pub url: DatabaseUrl,
     pub raw_url: String,
-    cleanup: Cleanup,
+    _db: atp_tests::TestDb,
 }
 
-enum Cleanup {
-    Sqlite(#[expect(dead_code, reason = "held for its Drop")] tempfile::TempDir),
-    Postgres { admin_url: String, schema: String },
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Cleanup::Postgres { admin_url, schema } = &self.cleanup
-            && let Ok(mut c) = PgConnection::establish(admin_url)
-        {
-            let _ = diesel::sql_query(format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-                .execute(&mut c);
-        }
-    }
-}
-
-pub fn sqlite() -> TestDb {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("atp.sqlite3");
-    let raw_url = format!("sqlite://{}", path.display());
+fn wrap(db: atp_tests::TestDb) -> TestDb {
     TestDb {
-        url: DatabaseUrl::parse(&raw_url).expect("sqlite url"),
-        raw_url,
-        cleanup: Cleanup::Sqlite(dir),
+        url: DatabaseUrl::parse(&db.url).expect("test database url"),
+        raw_url: db.url.clone(),
+        _db: db,
     }
 }
 
-fn ci() -> bool {
-    std::env::var("CI").as_deref() == Ok("true")
+/// A SQLite file in a fresh temporary directory.
+pub fn sqlite() -> TestDb {
+    wrap(atp_tests::TestDb::sqlite())
 }
 
 /// A fresh schema in the test PostgreSQL server, or `None` (with a message)
-/// when it is unreachable outside CI.
+/// when it is unreachable outside CI; a failure when `CI=true`.
 pub fn postgres() -> Option<TestDb> {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let admin_url =
-        std::env::var("ATP_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES.to_owned());
-    let mut admin = match PgConnection::establish(&admin_url) {
-        Ok(c) => c,
-        Err(e) if ci() => panic!("CI=true and PostgreSQL is unreachable at {admin_url}: {e}"),
-        Err(e) => {
-            eprintln!("skipping a PostgreSQL test: {admin_url} is unreachable: {e}");
-            return None;
-        }
-    };
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let schema = format!(
-        "atp_test_{}_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed),
-        nanos
-    );
-    diesel::sql_query(format!("CREATE SCHEMA {schema}"))
-        .execute(&mut admin)
-        .expect("create test schema");
-    let sep = if admin_url.contains('?') { '&' } else { '?' };
-    let raw_url = format!("{admin_url}{sep}options=-csearch_path%3D{schema}");
-    Some(TestDb {
-        url: DatabaseUrl::parse(&raw_url).expect("postgres url"),
-        raw_url,
-        cleanup: Cleanup::Postgres { admin_url, schema },
-    })
+    atp_tests::TestDb::postgres().map(wrap)
 }
 
 /// Runs each named test function, `fn(&TestDb)`, once on SQLite and once on
