@@ -6,8 +6,9 @@
     reason = "a test helper panics on a broken fixture"
 )]
 
+mod seed;
+
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use atp_core::builtin::{brief, known_disagreements};
 use atp_core::quality::{self, CheckKind};
@@ -109,31 +110,11 @@ fn headline_figures_are_as_printed() {
     );
 }
 
-/// The seed documents sit beside the repository in `shared/seeds/`.
-fn seed_text() -> Option<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/seeds/000_d9baf60aa22fe0de.txt");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!(
-                "CI=true and the brief is not readable at {}: {e}",
-                path.display()
-            )
-        }
-        Err(e) => {
-            eprintln!(
-                "skipping: the brief is not readable at {}: {e}",
-                path.display()
-            );
-            None
-        }
-    }
-}
-
 #[test]
 fn every_quote_is_the_exact_text_of_the_brief() {
-    let Some(text) = seed_text() else { return };
+    let Some(text) = seed::seed_text() else {
+        return;
+    };
     let ds = brief().unwrap();
     let mut missing = Vec::new();
     for o in &ds.observations {
