@@ -209,9 +209,28 @@ pub fn flows(model: &ReadModel, ds: &DatasetView, flow: Flow, sel: &Selection) -
         .is_some_and(|p| p.contains(&PartnerCode::REST_OF_WORLD));
     for group in sel.groups_in(ds) {
         if !asks_rest {
-            // The fast path: one contiguous run per group, already ordered.
-            for o in ds.run(measure, group) {
-                if sel.partner(o.key.partner) && sel.years.contains(o.key.year) {
+            // The fast path: one contiguous run per group, ordered by
+            // partner and year; the partners asked for are found by binary
+            // search instead of scanning the run.
+            let run = ds.run(measure, group);
+            let slices: Vec<&[Observation]> = match &sel.partners {
+                None => vec![run],
+                Some(partners) => {
+                    let mut wanted = partners.clone();
+                    wanted.sort_unstable();
+                    wanted.dedup();
+                    wanted
+                        .into_iter()
+                        .map(|p| {
+                            let start = run.partition_point(|o| o.key.partner < p);
+                            let len = run[start..].partition_point(|o| o.key.partner == p);
+                            &run[start..start + len]
+                        })
+                        .collect()
+                }
+            };
+            for o in slices.into_iter().flatten() {
+                if sel.years.contains(o.key.year) {
                     let found = Found {
                         value_usd: o.value_usd,
                         observation: Some(o),
