@@ -485,33 +485,10 @@ pub fn shares(
     let mut out = Vec::new();
     for group in sel.groups_in(ds) {
         for year in years_in(ds, sel) {
-            let world = ds
-                .get(&SeriesKey {
-                    measure,
-                    group,
-                    partner: PartnerCode::WORLD,
-                    year,
-                })
-                .map(|o| o.value_usd);
             // Ranks are over every listed partner with a value, whatever the selection shows.
-            let everyone: Vec<(PartnerCode, PartnerKind, i64)> = ds
-                .run(measure, group)
-                .iter()
-                .filter(|o| o.key.year == year && o.key.partner != PartnerCode::WORLD)
-                .map(|o| {
-                    (
-                        o.key.partner,
-                        model.partner_kind(o.key.partner),
-                        o.value_usd,
-                    )
-                })
-                .collect();
-            let ranked = analytics::partner_shares(world.unwrap_or(0), &everyone);
-            for (s, o) in ranked.iter().zip(
-                ds.run(measure, group)
-                    .iter()
-                    .filter(|o| o.key.year == year && o.key.partner != PartnerCode::WORLD),
-            ) {
+            let (world, ranked) = shares_of_year(ds, model, measure, group, year);
+            let world = world.map(|o| o.value_usd);
+            for (o, s) in ranked {
                 if !sel.partner(s.partner) {
                     continue;
                 }
@@ -590,16 +567,43 @@ fn share_and_rank(
     partner: PartnerCode,
     year: Year,
 ) -> (Computed<f64>, Option<u32>) {
+    let (world, shares) = shares_of_year(ds, model, measure, group, year);
+    if world.is_none() {
+        return (Err(Undefined::MissingValue), None);
+    }
+    match shares.into_iter().find(|(_, s)| s.partner == partner) {
+        Some((_, s)) => (s.share_pct, s.rank),
+        None => (Err(Undefined::MissingValue), None),
+    }
+}
+
+/// The world total of one measure, group and year, and every other figure of
+/// that year (in partner order) with its share of the world and its rank
+/// among the listed (non-aggregate) partners. Shares are computed against 0
+/// when the world total is missing: callers report them as missing.
+fn shares_of_year<'d>(
+    ds: &'d DatasetView,
+    model: &ReadModel,
+    measure: Measure,
+    group: GroupId,
+    year: Year,
+) -> (
+    Option<&'d Observation>,
+    Vec<(&'d Observation, analytics::PartnerShare)>,
+) {
     let world = ds.get(&SeriesKey {
         measure,
         group,
         partner: PartnerCode::WORLD,
         year,
     });
-    let rows: Vec<(PartnerCode, PartnerKind, i64)> = ds
+    let figures: Vec<&Observation> = ds
         .run(measure, group)
         .iter()
         .filter(|o| o.key.year == year && o.key.partner != PartnerCode::WORLD)
+        .collect();
+    let rows: Vec<(PartnerCode, PartnerKind, i64)> = figures
+        .iter()
         .map(|o| {
             (
                 o.key.partner,
@@ -608,14 +612,8 @@ fn share_and_rank(
             )
         })
         .collect();
-    let Some(world) = world else {
-        return (Err(Undefined::MissingValue), None);
-    };
-    let shares = analytics::partner_shares(world.value_usd, &rows);
-    match shares.into_iter().find(|s| s.partner == partner) {
-        Some(s) => (s.share_pct, s.rank),
-        None => (Err(Undefined::MissingValue), None),
-    }
+    let shares = analytics::partner_shares(world.map_or(0, |w| w.value_usd), &rows);
+    (world, figures.into_iter().zip(shares).collect())
 }
 
 /// Everything about one partner in one year: every group, with shares, ranks,

@@ -67,7 +67,7 @@ pub struct DatasetView {
 
 impl DatasetView {
     pub fn new(stored: StoredDataset, mut observations: Vec<Observation>) -> DatasetView {
-        let groups_covered = covered_groups(&observations);
+        let groups_covered = atp_core::dataset::groups_covered(&observations);
         let has_all = observations.iter().any(|o| o.key.group == GroupId::All);
         if !has_all && !groups_covered.is_empty() {
             let extra = aggregate_all(&observations, &groups_covered);
@@ -119,19 +119,6 @@ impl DatasetView {
     pub fn row_count(&self) -> usize {
         self.observations.len()
     }
-}
-
-fn covered_groups(obs: &[Observation]) -> Vec<Group> {
-    let mut present = [false; 10];
-    for o in obs {
-        if let GroupId::Group(g) = o.key.group {
-            present[g as usize] = true;
-        }
-    }
-    Group::ALL
-        .into_iter()
-        .filter(|g| present[*g as usize])
-        .collect()
 }
 
 /// The `all` aggregate of each flow, partner and year: the sum of the groups

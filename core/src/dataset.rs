@@ -139,16 +139,7 @@ impl Dataset {
     /// The ATP groups with at least one figure: what the aggregate `all` of
     /// this dataset covers.
     pub fn groups_covered(&self) -> Vec<Group> {
-        let mut present = [false; 10];
-        for o in &self.observations {
-            if let GroupId::Group(g) = o.key.group {
-                present[g as usize] = true;
-            }
-        }
-        Group::ALL
-            .into_iter()
-            .filter(|g| present[*g as usize])
-            .collect()
+        groups_covered(&self.observations)
     }
 
     /// The years with at least one figure, ascending.
@@ -578,4 +569,19 @@ pub fn read_dataset(
     }
     Dataset::new(info, observations, claims)
         .map_err(|key| r.err(0, format!("duplicate figure for {key}")))
+}
+
+/// The ATP groups with at least one figure among `observations`, in Census
+/// order: what an `all` aggregate of them covers.
+pub fn groups_covered(observations: &[Observation]) -> Vec<Group> {
+    let mut present = [false; Group::ALL.len()];
+    for o in observations {
+        if let GroupId::Group(g) = o.key.group {
+            present[g as usize] = true;
+        }
+    }
+    Group::ALL
+        .into_iter()
+        .filter(|g| present[*g as usize])
+        .collect()
 }

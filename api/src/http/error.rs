@@ -76,6 +76,15 @@ impl ApiError {
         }
     }
 
+    /// No partner with this code.
+    pub fn no_partner(code: &str) -> ApiError {
+        ApiError::NotFound {
+            kind: "partner",
+            id: code.to_owned(),
+            detail: format!("no partner {code:?}; see /v1/partners"),
+        }
+    }
+
     /// From a domain parse error, under the name the client used.
     pub fn from_invalid(parameter: &str, e: atp_core::InvalidValue) -> ApiError {
         ApiError::InvalidParameter {

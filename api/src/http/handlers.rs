@@ -218,11 +218,7 @@ pub async fn find_partner(
             .parse_partner(&code)
             .ok()
             .and_then(|c| model.partner(c))
-            .ok_or_else(|| ApiError::NotFound {
-                kind: "partner",
-                id: code.clone(),
-                detail: format!("no partner {code:?}; see /v1/partners"),
-            })?;
+            .ok_or_else(|| ApiError::no_partner(&code))?;
         render_single(partner_record(p), meta(model, None, q, &[]))
     })
 }
@@ -646,11 +642,9 @@ pub async fn find_partner_profile(
         &req,
         &["year", "base_year", "dataset", "format"],
         |model, q, format| {
-            let partner = model.parse_partner(&code).map_err(|_| ApiError::NotFound {
-                kind: "partner",
-                id: code.clone(),
-                detail: format!("no partner {code:?}; see /v1/partners"),
-            })?;
+            let partner = model
+                .parse_partner(&code)
+                .map_err(|_| ApiError::no_partner(&code))?;
             let ds = params::dataset(model, q)?;
             let latest = ds.years.last().copied();
             let earliest = ds.years.first().copied();

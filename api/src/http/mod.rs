@@ -19,7 +19,7 @@ pub use server::{build_app_doc, openapi_json, refresh, run};
 
 use self::error::ApiError;
 use self::params::{Format, RawQuery};
-use self::respond::{CachePolicy, Rendered, ResponseCache, respond};
+use self::respond::{CacheKeyRef, CachePolicy, Rendered, ResponseCache, respond};
 use crate::read_model::ReadModel;
 use crate::store::Store;
 
@@ -99,11 +99,11 @@ impl AppState {
         // The key holds what decides the response: the URL and, when the URL
         // names no format, the format the Accept header chooses.
         let accept_csv = params::format_from_accept(req) == Format::Csv;
-        let key = (
-            model.version,
+        let key = CacheKeyRef {
+            version: model.version,
             accept_csv,
-            format!("{}?{}", req.path(), req.query_string()),
-        );
+            uri: req.uri().path_and_query().map_or("", |p| p.as_str()),
+        };
         if let Some(hit) = self.cache.as_ref().and_then(|c| c.get(&key)) {
             return Ok(respond(req, &hit, &self.cache_policy, self.is_stale()));
         }
@@ -111,7 +111,7 @@ impl AppState {
         let format = params::format(&q, req)?;
         let rendered = Arc::new(render(&model, &q, format)?);
         if let Some(cache) = &self.cache {
-            cache.insert(key, rendered.clone());
+            cache.insert(key.to_owned_key(), rendered.clone());
         }
         Ok(respond(req, &rendered, &self.cache_policy, self.is_stale()))
     }

@@ -276,5 +276,77 @@ pub fn respond(
     builder.body(rendered.body.clone())
 }
 
-/// Rendered responses by (data version, format, path, query).
-pub type ResponseCache = quick_cache::sync::Cache<(i64, bool, String), Arc<Rendered>>;
+/// What decides a rendered response: the data version, whether the Accept
+/// header chose CSV, and the path and query.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CacheKey {
+    version: i64,
+    accept_csv: bool,
+    uri: String,
+}
+
+/// A [`CacheKey`] borrowing the request's URI, so a cache hit allocates
+/// nothing. Its derived hash equals the owned key's (`String` and `&str` hash
+/// as `str`).
+#[derive(Debug, Clone, Copy, Hash)]
+pub struct CacheKeyRef<'a> {
+    pub version: i64,
+    pub accept_csv: bool,
+    pub uri: &'a str,
+}
+
+impl CacheKeyRef<'_> {
+    pub fn to_owned_key(self) -> CacheKey {
+        CacheKey {
+            version: self.version,
+            accept_csv: self.accept_csv,
+            uri: self.uri.to_owned(),
+        }
+    }
+}
+
+impl quick_cache::Equivalent<CacheKey> for CacheKeyRef<'_> {
+    fn equivalent(&self, key: &CacheKey) -> bool {
+        self.version == key.version && self.accept_csv == key.accept_csv && self.uri == key.uri
+    }
+}
+
+/// Rendered responses.
+pub type ResponseCache = quick_cache::sync::Cache<CacheKey, Arc<Rendered>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_borrowed_key_finds_what_its_owned_key_stored() {
+        let cache = ResponseCache::new(8);
+        let key = CacheKeyRef {
+            version: 3,
+            accept_csv: false,
+            uri: "/v1/imports?partner=KR",
+        };
+        cache.insert(
+            key.to_owned_key(),
+            Arc::new(Rendered::new(b"{}".to_vec(), "application/json")),
+        );
+        assert!(cache.get(&key).is_some());
+        assert!(cache.get(&CacheKeyRef { version: 4, ..key }).is_none());
+        assert!(
+            cache
+                .get(&CacheKeyRef {
+                    accept_csv: true,
+                    ..key
+                })
+                .is_none()
+        );
+        assert!(
+            cache
+                .get(&CacheKeyRef {
+                    uri: "/v1/imports?partner=CN",
+                    ..key
+                })
+                .is_none()
+        );
+    }
+}

@@ -170,24 +170,23 @@ pub async fn create_dataset(
             summary.dataset_id
         ))
     })?;
-    let body = serde_json::to_vec(&Single {
-        data: super::handlers::dataset_record(ds),
-        meta: super::respond::Meta {
+    let rendered = super::respond::render_single(
+        super::handlers::dataset_record(ds),
+        super::respond::Meta {
             dataset: Some(summary.dataset_id.clone()),
             units: "USD",
             data_version: model.version,
             query: Default::default(),
         },
-    })
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    )?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
             format!("/v1/datasets/{}", summary.dataset_id),
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .content_type("application/json")
-        .body(body))
+        .content_type(rendered.content_type)
+        .body(rendered.body))
 }
 
 /// Delete a dataset
