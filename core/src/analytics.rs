@@ -25,6 +25,15 @@ pub enum Undefined {
 }
 
 impl Undefined {
+    /// Every reason, in declaration order.
+    pub const ALL: [Undefined; 5] = [
+        Undefined::ZeroBase,
+        Undefined::NegativeBase,
+        Undefined::SignChange,
+        Undefined::NoPeriod,
+        Undefined::MissingValue,
+    ];
+
     /// The machine-readable code.
     pub fn code(self) -> &'static str {
         match self {

@@ -82,6 +82,25 @@ pub struct Claim {
     pub note: String,
 }
 
+/// A dataset id: 1 to 64 lower-case ASCII letters, digits, `-`, `_` or `.`,
+/// starting with a letter or digit (it appears in URLs).
+pub fn validate_dataset_id(id: &str) -> Result<(), String> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+        })
+        && id.as_bytes()[0].is_ascii_alphanumeric();
+    if ok {
+        Ok(())
+    } else {
+        Err(
+            "1 to 64 lower-case letters, digits, '-', '_' or '.', starting with a letter or digit"
+                .to_owned(),
+        )
+    }
+}
+
 /// A dataset held in memory, with an index by coordinates.
 #[derive(Debug, Clone)]
 pub struct Dataset {

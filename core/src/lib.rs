@@ -7,6 +7,7 @@
 
 pub mod analytics;
 pub mod builtin;
+pub mod catalog;
 pub mod dataset;
 pub mod error;
 pub mod flow;
@@ -16,6 +17,7 @@ pub mod partner;
 pub mod quality;
 pub mod year;
 
+pub use catalog::{ExtraPartner, NewDataset, SourceFormat, StoredDataset};
 pub use dataset::{Claim, ClaimKind, Dataset, DatasetError, DatasetInfo, MultipleReading};
 pub use error::InvalidValue;
 pub use flow::{Flow, Measure};

@@ -1,0 +1,160 @@
+//! The HTTP API (v1): thin handlers over the read model, one error type
+//! mapped to problem+json in one place, the OpenAPI document generated from
+//! the code, and the server with its observability. No database: storage is
+//! reached through the [`DataStore`] the binary provides.
+
+pub mod datastore;
+pub mod error;
+mod handlers;
+mod observe;
+pub mod params;
+pub mod records;
+pub mod respond;
+mod server;
+mod settings;
+mod writes;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use actix_web::{HttpRequest, HttpResponse};
+use arc_swap::ArcSwap;
+use atp_query::ReadModel;
+
+pub use datastore::{DataStore, ImportSummary, Unavailable, Upload, UploadProblem, WriteError};
+pub use server::{app, build_app_doc, openapi_json, refresh, serve};
+pub use settings::{RateLimit, Secret, Settings};
+
+use self::error::ApiError;
+use self::params::{Format, FromQuery, RawQuery};
+use self::respond::{CacheKeyRef, CachePolicy, Rendered, ResponseCache, respond};
+
+/// What every request can reach.
+pub struct AppState {
+    /// The committed data, swapped whole after an import.
+    pub model: ArcSwap<ReadModel>,
+    /// The storage; `None` when serving a model without one (tests).
+    pub store: Option<Arc<dyn DataStore>>,
+    /// Rendered responses; `None` when disabled (`response_cache_entries = 0`).
+    pub cache: Option<ResponseCache>,
+    pub cache_policy: CachePolicy,
+    /// Set while the database is unreachable: reads are served from the last
+    /// loaded data and say so.
+    pub database_down: AtomicBool,
+    pub settings: Settings,
+    /// Serialises model swaps so an older model never replaces a newer one.
+    swap_lock: std::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AppState(version {})", self.model.load().version)
+    }
+}
+
+impl AppState {
+    pub fn new(
+        model: ReadModel,
+        store: Option<Arc<dyn DataStore>>,
+        settings: Settings,
+    ) -> AppState {
+        AppState {
+            swap_lock: std::sync::Mutex::new(()),
+            model: ArcSwap::from_pointee(model),
+            store,
+            cache: (settings.response_cache_entries > 0)
+                .then(|| ResponseCache::new(settings.response_cache_entries)),
+            cache_policy: CachePolicy::max_age(settings.cache_max_age.as_secs()),
+            database_down: AtomicBool::new(false),
+            settings,
+        }
+    }
+
+    /// Replaces the read model (after an import) and drops cached responses;
+    /// a model older than the one served is dropped instead.
+    pub fn swap(&self, model: ReadModel) -> bool {
+        let _guard = self
+            .swap_lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if model.version <= self.model.load().version {
+            return false;
+        }
+        self.model.store(Arc::new(model));
+        if let Some(cache) = &self.cache {
+            cache.clear();
+        }
+        true
+    }
+
+    pub fn is_stale(&self) -> bool {
+        self.database_down.load(Ordering::Relaxed)
+    }
+
+    /// Answers a GET from the response cache, or parses the query into the
+    /// endpoint's parameters `Q` (refusing any other), renders it with
+    /// `render` and keeps it.
+    pub fn cached<Q: FromQuery>(
+        &self,
+        req: &HttpRequest,
+        render: impl FnOnce(&ReadModel, &Q, &RawQuery, Format) -> Result<Rendered, ApiError>,
+    ) -> Result<HttpResponse, ApiError> {
+        let model = self.model.load();
+        // The key holds what decides the response: the URL and, when the URL
+        // names no format, the format the Accept header chooses.
+        let accept = params::format_from_accept(req);
+        let key = CacheKeyRef {
+            version: model.version,
+            accept_csv: accept == Format::Csv,
+            uri: req.uri().path_and_query().map_or("", |p| p.as_str()),
+        };
+        if let Some(hit) = self.cache.as_ref().and_then(|c| c.get(&key)) {
+            return Ok(respond(req, &hit, &self.cache_policy, self.is_stale()));
+        }
+        let raw = RawQuery::parse(req.query_string(), Q::NAMES)?;
+        let q = Q::from_query(&raw)?;
+        let rendered = Arc::new(render(&model, &q, &raw, accept)?);
+        if let Some(cache) = &self.cache {
+            cache.insert(key.to_owned_key(), rendered.clone());
+        }
+        Ok(respond(req, &rendered, &self.cache_policy, self.is_stale()))
+    }
+}
+
+/// The parts of the OpenAPI document not generated from the handlers.
+#[derive(Debug, utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "ATP trade statistics",
+        description = "US trade in Advanced Technology Products (ATP) by Census ATP group, partner \
+and year: imports, exports, balances, growth, shares and concentration, in whole US dollars, \
+each value with its provenance (dataset, reported or derived, citation).\n\n\
+Listings return `{\"data\": [...], \"page\": {...}, \"meta\": {...}}` as JSON, or the same \
+records as CSV with `?format=csv` or `Accept: text/csv`. Errors are `application/problem+json`.",
+        license(name = "MIT", identifier = "MIT"),
+    ),
+    tags(
+        (name = "reference", description = "Groups, partners, years and datasets"),
+        (name = "data", description = "Trade values and the indicators derived from them"),
+        (name = "service", description = "Health and readiness"),
+        (name = "writes", description = "Protected writes (need the write token)"),
+    ),
+    components(schemas(error::Problem, params::FormatParam, params::FlowParam, params::MeasureParam)),
+    modifiers(&WriteTokenScheme)
+)]
+pub struct ApiDoc;
+
+/// Declares the bearer-token scheme of the writes.
+#[derive(Debug)]
+struct WriteTokenScheme;
+
+impl utoipa::Modify for WriteTokenScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "write_token",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}

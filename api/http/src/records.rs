@@ -1,0 +1,692 @@
+//! The records the API serves: flat, so `pandas.json_normalize(r["data"])`
+//! and `pandas.read_csv(url)` need no reshaping. Money is whole US dollars;
+//! a ratio that is undefined is `null` with a `*_reason` saying why.
+//!
+//! Records borrow from the read model and the query's rows and serialize
+//! core's own types (a partner code, a flow, a status) through core's serde
+//! names; the enums in [`wire`] only describe those names in the spec (a
+//! test checks they list exactly core's values).
+
+use atp_core::analytics::{Computed, Undefined};
+use atp_core::{Flow, PartnerCode, PartnerKind, Status};
+use atp_query::{
+    BalanceRow, ConcentrationRow, DatasetView, FlowRow, GrowthRow, Origin, PartnerEntry,
+    ProfileRow, ShareRow,
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::params::Sortable;
+use crate::respond::SortValue;
+
+/// Schema-only descriptions of the core enums the records carry.
+pub mod wire {
+    use serde::Serialize;
+    use utoipa::ToSchema;
+
+    /// What kind of partner a code stands for; only countries and blocs are ranked.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum PartnerKind {
+        Country,
+        Bloc,
+        RestOfWorld,
+        World,
+    }
+
+    /// The direction of trade, seen from the United States.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Flow {
+        Imports,
+        Exports,
+    }
+
+    /// `reported`: as the source printed or returned it; `derived`: computed from
+    /// other figures (the formula and inputs say how).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Status {
+        Reported,
+        Derived,
+    }
+
+    /// Why a measure is `null`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum UndefinedReason {
+        /// The base (start value or total) is zero.
+        ZeroBase,
+        /// The base is negative (a deficit): a ratio to it has no meaning.
+        NegativeBase,
+        /// Start and end have opposite signs.
+        SignChange,
+        /// The end year is not after the start year.
+        NoPeriod,
+        /// A figure the measure needs is missing.
+        MissingValue,
+    }
+}
+
+/// Why the measure beside it is `null` (itself `null` when the measure has a value).
+pub type Reason = Option<Undefined>;
+
+fn value<T: Copy>(c: &Computed<T>) -> Option<T> {
+    c.as_ref().ok().copied()
+}
+
+fn reason<T>(c: &Computed<T>) -> Reason {
+    c.as_ref().err().copied()
+}
+
+fn text(s: &str) -> SortValue {
+    SortValue::Text(s.to_owned())
+}
+
+fn int(v: i64) -> SortValue {
+    SortValue::Int(v)
+}
+
+/// One value of imports or exports.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FlowRecord<'a> {
+    /// The dataset the value comes from.
+    #[schema(example = "kiat-2026-04")]
+    pub dataset: &'a str,
+    /// ATP group slug, or `all`.
+    #[schema(example = "biotechnology")]
+    pub group: &'static str,
+    /// Partner code.
+    #[schema(value_type = String, example = "KR")]
+    pub partner: PartnerCode,
+    #[schema(value_type = wire::PartnerKind)]
+    pub partner_kind: PartnerKind,
+    #[schema(example = 2024)]
+    pub year: u16,
+    #[schema(value_type = wire::Flow)]
+    pub flow: Flow,
+    /// Whole US dollars.
+    #[schema(example = 3700000000_i64)]
+    pub value_usd: i64,
+    /// `reported` (as the source printed it) or `derived` (computed from other figures).
+    #[schema(value_type = wire::Status)]
+    pub status: Status,
+    /// For a reported value: the place value of its last printed digit.
+    pub rounding_usd: Option<i64>,
+    /// For a derived value: how it was computed.
+    pub formula: Option<&'a str>,
+    /// For a derived value: the figures and printed ratios it used, `;`-separated.
+    pub inputs: Option<String>,
+    /// Where the value is printed (or how it was computed).
+    #[schema(example = "II.2 Biotechnology / imports")]
+    pub citation: &'a str,
+    /// The exact phrase of the source, where there is one.
+    pub quote: Option<&'a str>,
+}
+
+impl<'a> FlowRecord<'a> {
+    pub fn new(ds: &'a DatasetView, flow: Flow, row: &'a FlowRow<'a>) -> FlowRecord<'a> {
+        let (status, rounding_usd, formula, inputs, citation, quote) = match &row.origin {
+            Origin::Stored(o) => {
+                let p = &o.provenance;
+                let d = p.derivation.as_ref();
+                (
+                    p.status,
+                    p.rounding_usd,
+                    d.map(|d| d.formula.as_str()),
+                    d.filter(|d| !d.inputs.is_empty())
+                        .map(|d| d.inputs.join(";")),
+                    p.citation.section.as_str(),
+                    Some(p.citation.quote.as_str()).filter(|q| !q.is_empty()),
+                )
+            }
+            Origin::RestOfWorld { formula } => (
+                Status::Derived,
+                None,
+                Some(formula.as_str()),
+                None,
+                "computed on request: the world minus the partners listed in the query",
+                None,
+            ),
+        };
+        FlowRecord {
+            dataset: ds.id(),
+            group: row.key.group.as_str(),
+            partner: row.key.partner,
+            partner_kind: row.partner_kind,
+            year: row.key.year.get(),
+            flow,
+            value_usd: row.value_usd,
+            status,
+            rounding_usd,
+            formula,
+            inputs,
+            citation,
+            quote,
+        }
+    }
+}
+
+impl Sortable for FlowRecord<'_> {
+    const SORT_KEYS: &'static [&'static str] = &["group", "partner", "year", "value_usd", "status"];
+    fn sort_value(&self, key: usize) -> SortValue {
+        match key {
+            0 => text(self.group),
+            1 => text(self.partner.as_str()),
+            2 => int(self.year.into()),
+            3 => int(self.value_usd),
+            _ => text(self.status.as_str()),
+        }
+    }
+}
+
+/// Exports, imports and their balance for one group, partner and year.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BalanceRecord<'a> {
+    pub dataset: &'a str,
+    pub group: &'static str,
+    #[schema(value_type = String)]
+    pub partner: PartnerCode,
+    #[schema(value_type = wire::PartnerKind)]
+    pub partner_kind: PartnerKind,
+    pub year: u16,
+    pub exports_usd: Option<i64>,
+    pub imports_usd: Option<i64>,
+    /// exports_usd - imports_usd when both flows are known; otherwise the
+    /// balance the source reported on its own.
+    pub balance_usd: i64,
+    /// `flows` (computed from the two flows) or `reported` (printed on its own).
+    #[schema(example = "flows")]
+    pub balance_basis: &'static str,
+    /// The balance the source printed, where it printed one (it may differ
+    /// from exports - imports by the rounding of the printed flows).
+    pub reported_balance_usd: Option<i64>,
+    /// Trade specialisation index (X - M) / (X + M), -1 to 1.
+    pub tsi: Option<f64>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub tsi_reason: Reason,
+    /// `derived` when computed from the flows, `reported` when printed.
+    #[schema(value_type = wire::Status)]
+    pub status: Status,
+    pub citation: &'a str,
+}
+
+impl<'a> BalanceRecord<'a> {
+    pub fn new(ds: &'a DatasetView, r: &'a BalanceRow) -> BalanceRecord<'a> {
+        BalanceRecord {
+            dataset: ds.id(),
+            group: r.group.as_str(),
+            partner: r.partner,
+            partner_kind: r.partner_kind,
+            year: r.year.get(),
+            exports_usd: r.exports_usd,
+            imports_usd: r.imports_usd,
+            balance_usd: r.balance_usd,
+            balance_basis: r.basis.as_str(),
+            reported_balance_usd: r.reported_balance_usd,
+            tsi: value(&r.tsi),
+            tsi_reason: reason(&r.tsi),
+            status: r.status,
+            citation: &r.citation,
+        }
+    }
+}
+
+impl Sortable for BalanceRecord<'_> {
+    const SORT_KEYS: &'static [&'static str] = &[
+        "group",
+        "partner",
+        "year",
+        "balance_usd",
+        "exports_usd",
+        "imports_usd",
+        "tsi",
+    ];
+    fn sort_value(&self, key: usize) -> SortValue {
+        match key {
+            0 => text(self.group),
+            1 => text(self.partner.as_str()),
+            2 => int(self.year.into()),
+            3 => int(self.balance_usd),
+            4 => self.exports_usd.into(),
+            5 => self.imports_usd.into(),
+            _ => self.tsi.into(),
+        }
+    }
+}
+
+/// Growth of one series between two years.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct GrowthRecord<'a> {
+    pub dataset: &'a str,
+    pub group: &'static str,
+    #[schema(value_type = String)]
+    pub partner: PartnerCode,
+    #[schema(value_type = wire::PartnerKind)]
+    pub partner_kind: PartnerKind,
+    /// `imports`, `exports` or `balance`.
+    #[schema(example = "imports")]
+    pub measure: &'static str,
+    #[schema(example = 2014)]
+    pub from: u16,
+    #[schema(example = 2024)]
+    pub to: u16,
+    pub start_usd: Option<i64>,
+    pub end_usd: Option<i64>,
+    pub change_usd: Option<i64>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub change_usd_reason: Reason,
+    /// (end - start) / start, in percent.
+    pub change_pct: Option<f64>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub change_pct_reason: Reason,
+    /// end / start.
+    pub multiple: Option<f64>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub multiple_reason: Reason,
+    /// Compound annual growth rate, in percent.
+    pub cagr_pct: Option<f64>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub cagr_pct_reason: Reason,
+    /// `reported` only when both ends are reported figures.
+    #[schema(value_type = wire::Status)]
+    pub status: Status,
+}
+
+impl<'a> GrowthRecord<'a> {
+    pub fn new(ds: &'a DatasetView, r: &GrowthRow) -> GrowthRecord<'a> {
+        GrowthRecord {
+            dataset: ds.id(),
+            group: r.group.as_str(),
+            partner: r.partner,
+            partner_kind: r.partner_kind,
+            measure: r.measure.as_str(),
+            from: r.from.get(),
+            to: r.to.get(),
+            start_usd: r.start_usd,
+            end_usd: r.end_usd,
+            change_usd: value(&r.change_usd),
+            change_usd_reason: reason(&r.change_usd),
+            change_pct: value(&r.change_pct),
+            change_pct_reason: reason(&r.change_pct),
+            multiple: value(&r.multiple),
+            multiple_reason: reason(&r.multiple),
+            cagr_pct: value(&r.cagr_pct),
+            cagr_pct_reason: reason(&r.cagr_pct),
+            status: r.status,
+        }
+    }
+}
+
+impl Sortable for GrowthRecord<'_> {
+    const SORT_KEYS: &'static [&'static str] = &[
+        "group",
+        "partner",
+        "start_usd",
+        "end_usd",
+        "change_usd",
+        "change_pct",
+        "multiple",
+        "cagr_pct",
+    ];
+    fn sort_value(&self, key: usize) -> SortValue {
+        match key {
+            0 => text(self.group),
+            1 => text(self.partner.as_str()),
+            2 => self.start_usd.into(),
+            3 => self.end_usd.into(),
+            4 => self.change_usd.into(),
+            5 => self.change_pct.into(),
+            6 => self.multiple.into(),
+            _ => self.cagr_pct.into(),
+        }
+    }
+}
+
+/// A partner's value and share of the world total.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ShareRecord<'a> {
+    pub dataset: &'a str,
+    pub group: &'static str,
+    #[schema(value_type = String)]
+    pub partner: PartnerCode,
+    /// `country`, `bloc`, `rest_of_world` or `world`: aggregates are never ranked.
+    #[schema(value_type = wire::PartnerKind)]
+    pub partner_kind: PartnerKind,
+    pub year: u16,
+    #[schema(value_type = wire::Flow)]
+    pub flow: Flow,
+    pub value_usd: i64,
+    pub world_usd: Option<i64>,
+    /// value_usd / world_usd, in percent.
+    pub share_pct: Option<f64>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub share_pct_reason: Reason,
+    /// Rank among the listed countries and blocs (1 = largest); null for aggregates.
+    pub rank: Option<u32>,
+    #[schema(value_type = wire::Status)]
+    pub status: Status,
+    pub citation: &'a str,
+}
+
+impl<'a> ShareRecord<'a> {
+    pub fn new(ds: &'a DatasetView, r: &ShareRow<'a>) -> ShareRecord<'a> {
+        ShareRecord {
+            dataset: ds.id(),
+            group: r.group.as_str(),
+            partner: r.partner,
+            partner_kind: r.partner_kind,
+            year: r.year.get(),
+            flow: r.flow,
+            value_usd: r.value_usd,
+            world_usd: r.world_usd,
+            share_pct: value(&r.share_pct),
+            share_pct_reason: reason(&r.share_pct),
+            rank: r.rank,
+            status: r.observation.provenance.status,
+            citation: &r.observation.provenance.citation.section,
+        }
+    }
+}
+
+impl Sortable for ShareRecord<'_> {
+    const SORT_KEYS: &'static [&'static str] =
+        &["group", "partner", "year", "value_usd", "share_pct", "rank"];
+    fn sort_value(&self, key: usize) -> SortValue {
+        match key {
+            0 => text(self.group),
+            1 => text(self.partner.as_str()),
+            2 => int(self.year.into()),
+            3 => int(self.value_usd),
+            4 => self.share_pct.into(),
+            _ => self.rank.map(i64::from).into(),
+        }
+    }
+}
+
+/// How concentrated a group's trade is on its partners.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ConcentrationRecord<'a> {
+    pub dataset: &'a str,
+    pub group: &'static str,
+    pub year: u16,
+    #[schema(value_type = wire::Flow)]
+    pub flow: Flow,
+    /// Herfindahl-Hirschman index: the sum of squared percentage shares of
+    /// the world total, 0 to 10,000, over the listed countries and blocs.
+    pub hhi: Option<f64>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub hhi_reason: Reason,
+    /// How many partners entered the index.
+    pub partners: usize,
+    /// The share of the world total they cover, in percent; the rest (partners
+    /// not listed, rest of world) is left out, so the index is a lower bound.
+    pub coverage_pct: Option<f64>,
+    #[schema(example = "listed_partners_share_of_world")]
+    pub basis: &'static str,
+}
+
+impl<'a> ConcentrationRecord<'a> {
+    pub fn new(ds: &'a DatasetView, r: &ConcentrationRow) -> ConcentrationRecord<'a> {
+        ConcentrationRecord {
+            dataset: ds.id(),
+            group: r.group.as_str(),
+            year: r.year.get(),
+            flow: r.flow,
+            hhi: r.hhi.as_ref().ok().map(|c| c.hhi),
+            hhi_reason: reason(&r.hhi),
+            partners: r.partners,
+            coverage_pct: r.hhi.as_ref().ok().map(|c| c.coverage_pct),
+            basis: "listed_partners_share_of_world",
+        }
+    }
+}
+
+impl Sortable for ConcentrationRecord<'_> {
+    const SORT_KEYS: &'static [&'static str] = &["group", "year", "hhi"];
+    fn sort_value(&self, key: usize) -> SortValue {
+        match key {
+            0 => text(self.group),
+            1 => int(self.year.into()),
+            _ => self.hhi.into(),
+        }
+    }
+}
+
+/// One partner's trade in one group and year, with shares, ranks and growth
+/// against a base year.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProfileRecord<'a> {
+    pub dataset: &'a str,
+    #[schema(value_type = String)]
+    pub partner: PartnerCode,
+    #[schema(value_type = wire::PartnerKind)]
+    pub partner_kind: PartnerKind,
+    pub group: &'static str,
+    pub year: u16,
+    pub imports_usd: Option<i64>,
+    pub exports_usd: Option<i64>,
+    pub balance_usd: Option<i64>,
+    pub balance_basis: Option<&'static str>,
+    pub tsi: Option<f64>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub tsi_reason: Reason,
+    pub imports_share_pct: Option<f64>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub imports_share_pct_reason: Reason,
+    pub exports_share_pct: Option<f64>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub exports_share_pct_reason: Reason,
+    pub imports_rank: Option<u32>,
+    pub exports_rank: Option<u32>,
+    pub base_year: u16,
+    pub imports_change_pct: Option<f64>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub imports_change_pct_reason: Reason,
+    pub exports_change_pct: Option<f64>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub exports_change_pct_reason: Reason,
+    pub balance_change_usd: Option<i64>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub balance_change_usd_reason: Reason,
+}
+
+impl<'a> ProfileRecord<'a> {
+    pub fn new(ds: &'a DatasetView, r: &ProfileRow) -> ProfileRecord<'a> {
+        ProfileRecord {
+            dataset: ds.id(),
+            partner: r.partner,
+            partner_kind: r.partner_kind,
+            group: r.group.as_str(),
+            year: r.year.get(),
+            imports_usd: r.imports_usd,
+            exports_usd: r.exports_usd,
+            balance_usd: r.balance_usd,
+            balance_basis: r.balance_basis.map(|b| b.as_str()),
+            tsi: value(&r.tsi),
+            tsi_reason: reason(&r.tsi),
+            imports_share_pct: value(&r.imports_share_pct),
+            imports_share_pct_reason: reason(&r.imports_share_pct),
+            exports_share_pct: value(&r.exports_share_pct),
+            exports_share_pct_reason: reason(&r.exports_share_pct),
+            imports_rank: r.imports_rank,
+            exports_rank: r.exports_rank,
+            base_year: r.base_year.get(),
+            imports_change_pct: value(&r.imports_change_pct),
+            imports_change_pct_reason: reason(&r.imports_change_pct),
+            exports_change_pct: value(&r.exports_change_pct),
+            exports_change_pct_reason: reason(&r.exports_change_pct),
+            balance_change_usd: value(&r.balance_change_usd),
+            balance_change_usd_reason: reason(&r.balance_change_usd),
+        }
+    }
+}
+
+/// An ATP group.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct GroupRecord {
+    /// Slug used in queries.
+    #[schema(example = "biotechnology")]
+    pub id: &'static str,
+    /// The Census `HITECH` code (`00` is not an ATP group; `all` has none).
+    #[schema(example = "01")]
+    pub census_code: Option<&'static str>,
+    #[schema(example = "Biotechnology")]
+    pub name_en: &'static str,
+    #[schema(example = "바이오기술")]
+    pub name_ko: &'static str,
+    pub definition: &'static str,
+    pub definition_source: &'static str,
+    /// `group` for an ATP group, `aggregate` for `all`.
+    #[schema(example = "group")]
+    pub kind: &'static str,
+}
+
+/// A trade partner.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PartnerRecord<'a> {
+    #[schema(value_type = String, example = "KR")]
+    pub code: PartnerCode,
+    #[schema(example = "Korea, South")]
+    pub name_en: &'a str,
+    #[schema(example = "한국")]
+    pub name_ko: Option<&'a str>,
+    #[schema(value_type = wire::PartnerKind)]
+    pub kind: PartnerKind,
+    /// The Census Schedule C `CTY_CODE`, where one exists.
+    #[schema(example = "5800")]
+    pub census_code: Option<&'a str>,
+}
+
+impl<'a> PartnerRecord<'a> {
+    pub fn new(p: &'a PartnerEntry) -> PartnerRecord<'a> {
+        PartnerRecord {
+            code: p.code,
+            name_en: &p.name_en,
+            name_ko: p.name_ko.as_deref(),
+            kind: p.kind,
+            census_code: p.census_code.as_deref(),
+        }
+    }
+}
+
+/// A year with figures in a dataset.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct YearRecord {
+    #[schema(example = 2024)]
+    pub year: u16,
+    /// Observations stored or derived for that year.
+    pub observations: usize,
+}
+
+/// A dataset: provenance, coverage, size and data-quality notes.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DatasetRecord<'a> {
+    #[schema(example = "kiat-2026-04")]
+    pub id: &'a str,
+    pub title: &'a str,
+    pub publisher: &'a str,
+    pub citation: &'a str,
+    pub source_url: Option<&'a str>,
+    pub vintage: &'a str,
+    /// `builtin`, `csv` or `census`.
+    pub source_format: &'a str,
+    /// When it was imported (RFC 3339).
+    pub imported_at: &'a str,
+    /// Rows stored.
+    pub row_count: i64,
+    /// Rows served, including aggregates the service computes.
+    pub served_rows: usize,
+    /// sha256 of the stored observations in canonical form.
+    pub checksum: &'a str,
+    /// The ATP groups with figures: what `all` sums.
+    pub groups_covered: Vec<&'static str>,
+    /// Whether `all` is computed by the service (true) or printed by the source.
+    pub all_is_computed: bool,
+    pub years: Vec<u16>,
+    pub partners: usize,
+    pub notes: &'a [String],
+    /// What the import or the data-quality report noticed.
+    pub quality_notes: &'a [String],
+}
+
+impl<'a> DatasetRecord<'a> {
+    pub fn new(ds: &'a DatasetView) -> DatasetRecord<'a> {
+        let s = &ds.stored;
+        DatasetRecord {
+            id: &s.info.id,
+            title: &s.info.title,
+            publisher: &s.info.publisher,
+            citation: &s.info.citation,
+            source_url: s.info.source_url.as_deref(),
+            vintage: &s.info.vintage,
+            source_format: &s.source_format,
+            imported_at: &s.imported_at,
+            row_count: s.row_count,
+            served_rows: ds.row_count(),
+            checksum: &s.checksum,
+            groups_covered: ds.groups_covered.iter().map(|g| g.id()).collect(),
+            all_is_computed: ds.all_is_computed,
+            years: ds.years.iter().map(|y| y.get()).collect(),
+            partners: ds.partners.len(),
+            notes: &s.info.notes,
+            quality_notes: &s.quality_notes,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names<T: Serialize>(values: impl IntoIterator<Item = T>) -> Vec<String> {
+        values
+            .into_iter()
+            .map(|v| {
+                serde_json::to_value(v)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    /// The schema-only enums list exactly the names core serializes.
+    #[test]
+    fn wire_enums_describe_core_values() {
+        use wire::*;
+        assert_eq!(
+            names([
+                PartnerKind::Country,
+                PartnerKind::Bloc,
+                PartnerKind::RestOfWorld,
+                PartnerKind::World
+            ]),
+            names([
+                atp_core::PartnerKind::Country,
+                atp_core::PartnerKind::Bloc,
+                atp_core::PartnerKind::RestOfWorld,
+                atp_core::PartnerKind::World
+            ])
+        );
+        assert_eq!(
+            names([Flow::Imports, Flow::Exports]),
+            names(atp_core::Flow::ALL)
+        );
+        assert_eq!(
+            names([Status::Reported, Status::Derived]),
+            names([atp_core::Status::Reported, atp_core::Status::Derived])
+        );
+        assert_eq!(
+            names([
+                UndefinedReason::ZeroBase,
+                UndefinedReason::NegativeBase,
+                UndefinedReason::SignChange,
+                UndefinedReason::NoPeriod,
+                UndefinedReason::MissingValue
+            ]),
+            names(Undefined::ALL)
+        );
+    }
+}

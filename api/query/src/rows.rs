@@ -1,0 +1,145 @@
+//! What the queries return: one row per value, in domain types, borrowing
+//! the read model where they can. The HTTP layer shapes them into wire
+//! records; a measure that is undefined for its inputs is an
+//! [`Undefined`](atp_core::analytics::Undefined) reason, never `inf` or `NaN`.
+
+use atp_core::analytics::{Computed, Concentration};
+use atp_core::{Flow, GroupId, Observation, PartnerCode, PartnerKind, SeriesKey, Status, Year};
+
+use crate::GrowthMeasure;
+
+/// Where a served value comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin<'m> {
+    /// A stored observation, with its provenance.
+    Stored(&'m Observation),
+    /// The rest of the world, computed for this query as the world minus
+    /// the partners it lists (the dataset stores no rest-of-world figure).
+    RestOfWorld { formula: String },
+}
+
+impl Origin<'_> {
+    /// `reported` for a stored reported figure, else `derived`.
+    pub fn status(&self) -> Status {
+        match self {
+            Origin::Stored(o) => o.provenance.status,
+            Origin::RestOfWorld { .. } => Status::Derived,
+        }
+    }
+}
+
+/// One value of imports or exports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowRow<'m> {
+    pub key: SeriesKey,
+    pub partner_kind: PartnerKind,
+    pub value_usd: i64,
+    pub origin: Origin<'m>,
+}
+
+/// How a balance was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BalanceBasis {
+    /// Exports minus imports.
+    Flows,
+    /// Printed by the source on its own (the flows are not both known).
+    Reported,
+}
+
+impl BalanceBasis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BalanceBasis::Flows => "flows",
+            BalanceBasis::Reported => "reported",
+        }
+    }
+}
+
+/// Exports, imports and their balance for one group, partner and year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BalanceRow {
+    pub group: GroupId,
+    pub partner: PartnerCode,
+    pub partner_kind: PartnerKind,
+    pub year: Year,
+    pub exports_usd: Option<i64>,
+    pub imports_usd: Option<i64>,
+    pub balance_usd: i64,
+    pub basis: BalanceBasis,
+    /// The balance the source printed, where it printed one.
+    pub reported_balance_usd: Option<i64>,
+    /// Trade specialisation index.
+    pub tsi: Computed<f64>,
+    pub status: Status,
+    pub citation: String,
+}
+
+/// Growth of one series between two years.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GrowthRow {
+    pub group: GroupId,
+    pub partner: PartnerCode,
+    pub partner_kind: PartnerKind,
+    pub measure: GrowthMeasure,
+    pub from: Year,
+    pub to: Year,
+    pub start_usd: Option<i64>,
+    pub end_usd: Option<i64>,
+    pub change_usd: Computed<i64>,
+    pub change_pct: Computed<f64>,
+    pub multiple: Computed<f64>,
+    pub cagr_pct: Computed<f64>,
+    /// `reported` only when both ends are reported figures.
+    pub status: Status,
+}
+
+/// A partner's value and share of the world total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShareRow<'m> {
+    pub group: GroupId,
+    pub partner: PartnerCode,
+    pub partner_kind: PartnerKind,
+    pub year: Year,
+    pub flow: Flow,
+    pub value_usd: i64,
+    pub world_usd: Option<i64>,
+    pub share_pct: Computed<f64>,
+    /// Rank among the listed countries and blocs; `None` for aggregates.
+    pub rank: Option<u32>,
+    /// The partner's figure.
+    pub observation: &'m Observation,
+}
+
+/// How concentrated one group's trade in one year is on its partners.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConcentrationRow {
+    pub group: GroupId,
+    pub year: Year,
+    pub flow: Flow,
+    pub hhi: Computed<Concentration>,
+    /// How many partners entered the index.
+    pub partners: usize,
+}
+
+/// One partner's trade in one group and year, with shares, ranks and growth
+/// against a base year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileRow {
+    pub partner: PartnerCode,
+    pub partner_kind: PartnerKind,
+    pub group: GroupId,
+    pub year: Year,
+    pub imports_usd: Option<i64>,
+    pub exports_usd: Option<i64>,
+    pub balance_usd: Option<i64>,
+    pub balance_basis: Option<BalanceBasis>,
+    pub tsi: Computed<f64>,
+    pub imports_share_pct: Computed<f64>,
+    pub exports_share_pct: Computed<f64>,
+    pub imports_rank: Option<u32>,
+    pub exports_rank: Option<u32>,
+    pub base_year: Year,
+    pub imports_change_pct: Computed<f64>,
+    pub exports_change_pct: Computed<f64>,
+    pub balance_change_usd: Computed<i64>,
+}
