@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PG="${1:-postgres://postgres@127.0.0.1:5432/test}"
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is missing: apt-get install -y time" >&2; exit 1; }
-cargo build --release -q -p atp-api --bin atp
+cargo build --release -q -p atp --bin atp
 BIN=target/release/atp
 WORK=$(mktemp -d)
 SCHEMA="atp_bench_$$"

@@ -14,7 +14,7 @@ PORT_ATP=18400
 PORT_CEIL=18401
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-cargo build --release -q -p atp-api --bin atp --example ceiling
+cargo build --release -q -p atp --bin atp --example ceiling
 BIN=target/release/atp
 CEIL=target/release/examples/ceiling
 WORK=$(mktemp -d)

@@ -15,14 +15,14 @@ if ! "$VENV/bin/python" -c "import pandas" 2>/dev/null || [ ! -x "$VENV/bin/sche
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check 'pandas>=2,<3' 'schemathesis>=4,<5'
 fi
-[ -x "$BIN" ] || cargo build -q -p atp-api --bin atp
+[ -x "$BIN" ] || cargo build -q -p atp --bin atp
 
 WORK=$(mktemp -d)
 PID=
 cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-XDG_DATA_HOME="$WORK" ATP_WRITE_TOKEN=ci-write-token ATP_LOG=warn,atp_api::cli=info \
+XDG_DATA_HOME="$WORK" ATP_WRITE_TOKEN=ci-write-token ATP_LOG=warn,atp::cli=info \
   "$BIN" serve --bind 127.0.0.1:0 2>"$WORK/serve.log" &
 PID=$!
 ADDRESS=

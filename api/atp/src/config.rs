@@ -69,7 +69,7 @@ pub struct Config {
     pub rate_limit: RateLimit,
     /// `text` or `json`.
     pub log_format: LogFormat,
-    /// Log filter (tracing `EnvFilter` syntax), e.g. `info,atp_api=debug`.
+    /// Log filter (tracing `EnvFilter` syntax), e.g. `info,atp_http=debug`.
     pub log: String,
 }
 

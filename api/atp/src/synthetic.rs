@@ -269,6 +269,31 @@ mod tests {
     }
 
     #[test]
+    fn totals_are_written_as_the_derived_sums_they_are() {
+        let spec = SyntheticSpec {
+            partners: 4,
+            first_year: 2000,
+            years: 2,
+            seed: 3,
+            totals: true,
+        };
+        let mut csv = Vec::new();
+        assert_eq!(write_csv(&spec, "s", &mut csv).unwrap(), spec.rows());
+        let (_, obs) = atp_ingest::tidy::parse("s.csv", &csv, Some("s")).unwrap();
+        let (all, groups): (Vec<&Observation>, Vec<&Observation>) =
+            obs.iter().partition(|o| o.key.group == GroupId::All);
+        assert_eq!(all.len(), 4 * 2 * 2);
+        for o in all {
+            assert_eq!(o.provenance.status, Status::Derived, "{}", o.key);
+            assert_eq!(
+                o.provenance.derivation.as_ref().map(|d| d.formula.as_str()),
+                Some("sum of the ten ATP groups")
+            );
+        }
+        assert!(groups.iter().all(|o| o.provenance.status == Status::Reported));
+    }
+
+    #[test]
     fn the_world_and_the_eu_are_the_sums_of_their_countries() {
         // Austria (AT) is an EU member; take enough countries to include it.
         let spec = SyntheticSpec {

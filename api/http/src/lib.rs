@@ -23,6 +23,11 @@ use atp_query::ReadModel;
 
 pub use datastore::{DataStore, ImportSummary, Unavailable, Upload, UploadProblem, WriteError};
 pub use server::{app, build_app_doc, openapi_json, refresh, serve};
+
+/// The parts of the server an app is built from.
+pub mod server_parts {
+    pub use crate::server::AppParts;
+}
 pub use settings::{RateLimit, Secret, Settings};
 
 use self::error::ApiError;

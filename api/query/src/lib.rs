@@ -602,3 +602,215 @@ pub fn profile(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use atp_core::{
+        Citation, DatasetInfo, Group, Observation, Provenance, SourceFormat, StoredDataset,
+    };
+
+    use super::*;
+
+    fn key(measure: Measure, group: GroupId, partner: &str, year: u16) -> SeriesKey {
+        SeriesKey {
+            measure,
+            group,
+            partner: PartnerCode::try_from(partner).unwrap(),
+            year: Year::new(year).unwrap(),
+        }
+    }
+
+    fn reported(k: SeriesKey, value_usd: i64) -> Observation {
+        Observation {
+            key: k,
+            value_usd,
+            provenance: Provenance {
+                status: Status::Reported,
+                rounding_usd: Some(1),
+                derivation: None,
+                citation: Citation {
+                    section: format!("table {k}"),
+                    quote: String::new(),
+                },
+            },
+        }
+    }
+
+    /// Aerospace imports and exports from the world, Korea and China in 2014
+    /// and 2024, and a balance printed on its own for Japan.
+    fn model() -> ReadModel {
+        let aero = GroupId::Group(Group::Aerospace);
+        let mut obs = Vec::new();
+        for (partner, m14, m24, x14, x24) in [
+            ("WLD", 1_000, 2_000, 1_500, 1_800),
+            ("KR", 100, 300, 50, 40),
+            ("CN", 200, 150, 80, 120),
+        ] {
+            obs.push(reported(key(Measure::Imports, aero, partner, 2014), m14));
+            obs.push(reported(key(Measure::Imports, aero, partner, 2024), m24));
+            obs.push(reported(key(Measure::Exports, aero, partner, 2014), x14));
+            obs.push(reported(key(Measure::Exports, aero, partner, 2024), x24));
+        }
+        obs.push(reported(key(Measure::Balance, aero, "JP", 2024), -70));
+        let info = DatasetInfo {
+            id: "t".to_owned(),
+            title: "test".to_owned(),
+            publisher: "test".to_owned(),
+            citation: "test".to_owned(),
+            source_url: None,
+            vintage: "1".to_owned(),
+            notes: Vec::new(),
+        };
+        let stored = StoredDataset {
+            info,
+            quality_notes: Vec::new(),
+            source_format: SourceFormat::Csv.as_str().to_owned(),
+            imported_at: "2026-01-01T00:00:00Z".to_owned(),
+            row_count: obs.len() as i64,
+            checksum: atp_core::catalog::checksum(&obs),
+        };
+        ReadModel::build(7, vec![(stored, obs)], &[], None)
+    }
+
+    fn select(groups: &[GroupId], partners: &[&str], years: &[u16]) -> Selection {
+        Selection {
+            groups: (!groups.is_empty()).then(|| groups.to_vec()),
+            partners: (!partners.is_empty()).then(|| {
+                partners
+                    .iter()
+                    .map(|p| PartnerCode::try_from(*p).unwrap())
+                    .collect()
+            }),
+            years: if years.is_empty() {
+                YearFilter::All
+            } else {
+                YearFilter::List(years.iter().map(|y| Year::new(*y).unwrap()).collect())
+            },
+        }
+    }
+
+    const AERO: GroupId = GroupId::Group(Group::Aerospace);
+
+    #[test]
+    fn flows_come_in_group_partner_year_order_with_all_computed() {
+        let m = model();
+        let ds = m.default_dataset().unwrap();
+        let rows = flows(&m, ds, Flow::Imports, &select(&[], &[], &[2024]));
+        let keys: Vec<String> = rows.iter().map(|r| r.key.to_string()).collect();
+        assert_eq!(
+            keys,
+            [
+                "imports/all/CN/2024",
+                "imports/all/KR/2024",
+                "imports/all/WLD/2024",
+                "imports/aerospace/CN/2024",
+                "imports/aerospace/KR/2024",
+                "imports/aerospace/WLD/2024",
+            ]
+        );
+        // `all` is the sum of the groups present, derived.
+        assert_eq!(rows[0].value_usd, 150);
+        assert_eq!(rows[0].origin.status(), Status::Derived);
+        assert_eq!(rows[3].origin.status(), Status::Reported);
+    }
+
+    #[test]
+    fn the_rest_of_the_world_is_computed_once_over_distinct_partners() {
+        let m = model();
+        let ds = m.default_dataset().unwrap();
+        // KR listed twice (and the world, an aggregate): ROW = WLD - KR - CN.
+        let sel = select(&[AERO], &["KR", "ROW", "KR", "CN", "WLD", "ROW"], &[2024]);
+        let rows = flows(&m, ds, Flow::Imports, &sel);
+        let partners: Vec<&str> = rows.iter().map(|r| r.key.partner.as_str()).collect();
+        assert_eq!(partners, ["CN", "KR", "ROW", "WLD"], "each partner once");
+        let row = rows.iter().find(|r| r.key.partner.as_str() == "ROW").unwrap();
+        assert_eq!(row.value_usd, 2_000 - 300 - 150);
+        assert_eq!(
+            row.origin,
+            Origin::RestOfWorld {
+                formula: "imports/aerospace/WLD/2024 - imports/aerospace/CN/2024 - imports/aerospace/KR/2024"
+                    .to_owned()
+            }
+        );
+        assert_eq!(row.partner_kind, PartnerKind::RestOfWorld);
+        // Asked alone, there is nothing to subtract: no ROW row.
+        let alone = flows(&m, ds, Flow::Imports, &select(&[AERO], &["ROW"], &[]));
+        assert!(alone.is_empty());
+    }
+
+    #[test]
+    fn balances_from_flows_or_as_printed() {
+        let m = model();
+        let ds = m.default_dataset().unwrap();
+        let rows = balances(&m, ds, &select(&[AERO], &["KR", "JP"], &[2024]));
+        assert_eq!(rows.len(), 2);
+        let jp = &rows[0];
+        assert_eq!(jp.partner.as_str(), "JP");
+        assert_eq!(
+            (jp.balance_usd, jp.basis, jp.exports_usd),
+            (-70, BalanceBasis::Reported, None)
+        );
+        assert_eq!(jp.tsi, Err(Undefined::MissingValue));
+        let kr = &rows[1];
+        assert_eq!((kr.balance_usd, kr.basis), (40 - 300, BalanceBasis::Flows));
+        assert!((kr.tsi.unwrap() - (40.0 - 300.0) / 340.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn growth_shares_and_concentration() {
+        let m = model();
+        let ds = m.default_dataset().unwrap();
+        let y = |v| Year::new(v).unwrap();
+        let g = growth(
+            &m,
+            ds,
+            GrowthMeasure::Flow(Flow::Imports),
+            y(2014),
+            y(2024),
+            &select(&[AERO], &["WLD"], &[]),
+        );
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].change_usd, Ok(1_000));
+        assert!((g[0].change_pct.unwrap() - 100.0).abs() < 1e-12);
+        assert_eq!(g[0].status, Status::Reported);
+        // A balance from a surplus to a deficit: no percent change.
+        let b = growth(
+            &m,
+            ds,
+            GrowthMeasure::Balance,
+            y(2014),
+            y(2024),
+            &select(&[AERO], &["CN"], &[]),
+        );
+        assert_eq!(b[0].start_usd, Some(80 - 200));
+        assert_eq!(b[0].change_pct, Err(Undefined::NegativeBase));
+
+        let s = shares(&m, ds, Flow::Imports, &select(&[AERO], &[], &[2024]));
+        let ranked: Vec<(&str, Option<u32>)> = s
+            .iter()
+            .map(|r| (r.partner.as_str(), r.rank))
+            .collect();
+        assert_eq!(ranked, [("CN", Some(2)), ("KR", Some(1))]);
+        assert!((s[1].share_pct.unwrap() - 15.0).abs() < 1e-12);
+
+        let c = concentration(&m, ds, Flow::Imports, &select(&[AERO], &[], &[2024]));
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].partners, 2);
+        let hhi = c[0].hhi.unwrap();
+        assert!((hhi.hhi - (15.0f64.powi(2) + 7.5f64.powi(2))).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_profile_has_every_group_of_the_partner() {
+        let m = model();
+        let ds = m.default_dataset().unwrap();
+        let kr = PartnerCode::try_from("KR").unwrap();
+        let rows = profile(&m, ds, kr, Year::new(2024).unwrap(), Year::new(2014).unwrap());
+        let groups: Vec<GroupId> = rows.iter().map(|r| r.group).collect();
+        assert_eq!(groups, [GroupId::All, AERO]);
+        let aero = &rows[1];
+        assert_eq!(aero.imports_rank, Some(1));
+        assert_eq!(aero.balance_change_usd, Ok((40 - 300) - (50 - 100)));
+        assert!((aero.imports_change_pct.unwrap() - 200.0).abs() < 1e-12);
+    }
+}

@@ -1,4 +1,4 @@
-//! The database schema, as diesel sees it (matches `api/migrations`).
+//! The database schema, as diesel sees it (matches `api/store/migrations`).
 
 diesel::table! {
     datasets (id) {

@@ -1,5 +1,5 @@
 //! The committed `openapi/openapi.json` is the spec the code generates.
-//! Regenerate it with `cargo run -p atp-api -- openapi --output openapi/openapi.json`.
+//! Regenerate it with `cargo run -p atp -- openapi --output openapi/openapi.json`.
 
 use std::path::Path;
 
@@ -17,7 +17,7 @@ fn committed_spec_equals_the_generated_one() {
             .unwrap_or_else(|| committed.lines().count().min(generated.lines().count()));
         panic!(
             "openapi/openapi.json differs from the generated spec from line {} on; \
-             regenerate it with `cargo run -p atp-api -- openapi --output openapi/openapi.json` \
+             regenerate it with `cargo run -p atp -- openapi --output openapi/openapi.json` \
              and review the diff",
             line + 1
         );
