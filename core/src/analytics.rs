@@ -22,16 +22,20 @@ pub enum Undefined {
     NoPeriod,
     /// A required figure is missing.
     MissingValue,
+    /// The result is outside the range of whole dollars the service
+    /// computes with (`i64`); never served as a wrapped-around number.
+    Overflow,
 }
 
 impl Undefined {
     /// Every reason, in declaration order.
-    pub const ALL: [Undefined; 5] = [
+    pub const ALL: [Undefined; 6] = [
         Undefined::ZeroBase,
         Undefined::NegativeBase,
         Undefined::SignChange,
         Undefined::NoPeriod,
         Undefined::MissingValue,
+        Undefined::Overflow,
     ];
 
     /// The machine-readable code.
@@ -42,6 +46,7 @@ impl Undefined {
             Undefined::SignChange => "sign_change",
             Undefined::NoPeriod => "no_period",
             Undefined::MissingValue => "missing_value",
+            Undefined::Overflow => "overflow",
         }
     }
 
@@ -55,6 +60,7 @@ impl Undefined {
             Undefined::SignChange => "the start and end values have opposite signs",
             Undefined::NoPeriod => "the end year is not after the start year",
             Undefined::MissingValue => "a figure needed for this measure is missing",
+            Undefined::Overflow => "the result is outside the range of whole dollars computed",
         }
     }
 }
@@ -68,9 +74,28 @@ impl fmt::Display for Undefined {
 /// A computed measure, or the reason it is undefined.
 pub type Computed<T> = Result<T, Undefined>;
 
+/// The largest magnitude of a figure the service accepts, in whole US
+/// dollars: 10^15 (a quadrillion), some 200 times the world's yearly goods
+/// trade. Importers refuse larger values, so sums over every partner and
+/// group stay far inside `i64`; the arithmetic is checked all the same.
+pub const MAX_ABS_VALUE_USD: i64 = 1_000_000_000_000_000;
+
+/// `a - b`, or [`Undefined::Overflow`].
+pub fn difference(a: i64, b: i64) -> Computed<i64> {
+    a.checked_sub(b).ok_or(Undefined::Overflow)
+}
+
+/// The sum of `values`, or [`Undefined::Overflow`].
+pub fn sum(values: impl IntoIterator<Item = i64>) -> Computed<i64> {
+    values
+        .into_iter()
+        .try_fold(0i64, i64::checked_add)
+        .ok_or(Undefined::Overflow)
+}
+
 /// The trade balance: exports minus imports (negative for a deficit).
-pub fn balance(exports_usd: i64, imports_usd: i64) -> i64 {
-    exports_usd - imports_usd
+pub fn balance(exports_usd: i64, imports_usd: i64) -> Computed<i64> {
+    difference(exports_usd, imports_usd)
 }
 
 /// The trade specialisation index (X - M) / (X + M), from -1 (imports only)
@@ -90,7 +115,7 @@ pub struct Growth {
     pub start_usd: i64,
     pub end_usd: i64,
     /// end - start.
-    pub change_usd: i64,
+    pub change_usd: Computed<i64>,
     /// (end - start) / start, in percent.
     pub change_pct: Computed<f64>,
     /// end / start.
@@ -136,7 +161,7 @@ pub fn growth_between(start_usd: i64, end_usd: i64, years: i32) -> Growth {
     Growth {
         start_usd,
         end_usd,
-        change_usd: end_usd - start_usd,
+        change_usd: difference(end_usd, start_usd),
         change_pct: percent_change(start_usd, end_usd),
         multiple: multiple(start_usd, end_usd),
         cagr_pct: compound_annual_growth(start_usd, end_usd, years),
@@ -231,7 +256,14 @@ mod tests {
 
     #[test]
     fn balance_and_tsi() {
-        assert_eq!(balance(462, 762), -300);
+        assert_eq!(balance(462, 762), Ok(-300));
+        assert_eq!(balance(i64::MIN, 1), Err(Undefined::Overflow));
+        assert_eq!(balance(i64::MAX, -1), Err(Undefined::Overflow));
+        assert_eq!(sum([i64::MAX, 1]), Err(Undefined::Overflow));
+        assert_eq!(
+            sum([MAX_ABS_VALUE_USD; 9_000]),
+            Ok(9_000 * MAX_ABS_VALUE_USD)
+        );
         assert!(close(trade_specialisation_index(3, 1).unwrap(), 0.5));
         assert!(close(trade_specialisation_index(0, 5).unwrap(), -1.0));
         assert_eq!(trade_specialisation_index(0, 0), Err(Undefined::ZeroBase));
@@ -245,7 +277,10 @@ mod tests {
     #[test]
     fn growth_measures() {
         let g = growth_between(100, 356, 10);
-        assert_eq!(g.change_usd, 256);
+        assert_eq!(g.change_usd, Ok(256));
+        // From i64::MIN to i64::MAX: no wrapped-around change.
+        let wide = growth_between(i64::MIN, i64::MAX, 1);
+        assert_eq!(wide.change_usd, Err(Undefined::Overflow));
         assert!(close(g.change_pct.unwrap(), 256.0));
         assert!(close(g.multiple.unwrap(), 3.56));
         let cagr = g.cagr_pct.unwrap();
@@ -258,11 +293,11 @@ mod tests {
         assert_eq!(zero.change_pct, Err(Undefined::ZeroBase));
         assert_eq!(zero.multiple, Err(Undefined::ZeroBase));
         assert_eq!(zero.cagr_pct, Err(Undefined::ZeroBase));
-        assert_eq!(zero.change_usd, 10);
+        assert_eq!(zero.change_usd, Ok(10));
 
         let deficit_start = growth_between(-92, -330, 10);
         assert_eq!(deficit_start.change_pct, Err(Undefined::NegativeBase));
-        assert_eq!(deficit_start.change_usd, -238);
+        assert_eq!(deficit_start.change_usd, Ok(-238));
 
         let surplus_to_deficit = growth_between(29, -300, 10);
         assert_eq!(surplus_to_deficit.multiple, Err(Undefined::SignChange));

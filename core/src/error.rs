@@ -2,6 +2,19 @@
 
 use std::fmt;
 
+/// The most characters of a value an error message repeats.
+pub const MAX_ECHO_CHARS: usize = 200;
+
+/// A value as an error message repeats it: at most [`MAX_ECHO_CHARS`]
+/// characters, then how long it really was. A 10 MB bad value must not make
+/// a 20 MB error.
+pub fn echo(value: &str) -> String {
+    match value.char_indices().nth(MAX_ECHO_CHARS) {
+        None => value.to_owned(),
+        Some((cut, _)) => format!("{}... ({} bytes in all)", &value[..cut], value.len()),
+    }
+}
+
 /// A value was rejected while parsing a domain type. It names the field, the
 /// value given and what is allowed, so every layer above can show it as is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -27,7 +40,7 @@ impl InvalidValue {
         let allowed: Vec<String> = allowed.into_iter().map(|s| s.to_string()).collect();
         Self {
             field,
-            value: value.to_owned(),
+            value: echo(value),
             expected: format!("expected one of {}", allowed.join(", ")),
             allowed,
         }
@@ -43,7 +56,7 @@ impl InvalidValue {
     pub fn with_expectation(field: &'static str, value: &str, expected: impl Into<String>) -> Self {
         Self {
             field,
-            value: value.to_owned(),
+            value: echo(value),
             expected: expected.into(),
             allowed: Vec::new(),
         }

@@ -36,6 +36,7 @@ fn bal(group: &str, partner: &str, year: u16) -> i64 {
         v(&format!("exports/{group}/{partner}/{year}")),
         v(&format!("imports/{group}/{partner}/{year}")),
     )
+    .unwrap_or_else(|u| panic!("balance of {group}/{partner}/{year}: {u}"))
 }
 
 fn round_to(x: f64, step: f64) -> f64 {

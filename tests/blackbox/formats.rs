@@ -55,11 +55,28 @@ fn parse_csv(r: &Response) -> (Vec<String>, Vec<BTreeMap<String, String>>) {
     (header, rows)
 }
 
-/// A CSV field holds the JSON value: the same text, number or boolean; null
-/// is an empty field.
+/// Whether a spreadsheet would run this text as a formula: the CSV then
+/// carries it behind a `'` (OWASP's advice on CSV injection).
+fn formula_like(s: &str) -> bool {
+    let plain_number = |t: &str| {
+        !t.is_empty()
+            && t != "."
+            && t.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && t.bytes().filter(|b| *b == b'.').count() <= 1
+    };
+    match s.as_bytes().first() {
+        Some(b'=' | b'@' | b'\t' | b'\r') => true,
+        Some(b'+' | b'-') => !plain_number(&s[1..]),
+        _ => false,
+    }
+}
+
+/// A CSV field holds the JSON value: the same text (behind a `'` when it
+/// looks like a formula), number or boolean; null is an empty field.
 fn same_value(json: &Value, field: &str) -> bool {
     match json {
         Value::Null => field.is_empty(),
+        Value::String(s) if formula_like(s) => field.strip_prefix('\'') == Some(s.as_str()),
         Value::String(s) => s == field,
         Value::Bool(b) => field == b.to_string(),
         Value::Number(n) => match (n.as_i64(), field.parse::<i64>()) {
@@ -259,11 +276,13 @@ fn compression(app: &Server) {
     assert_eq!(revalidated.status, 304);
     assert!(revalidated.body.is_empty());
 
-    // Problems are compressed too.
+    // Small bodies (a problem, a one-record lookup) are sent as they are:
+    // compressing them would cost more than it saves.
     let problem = app.get_with("/v1/imports?year=20x4", &[("Accept-Encoding", "gzip")]);
     assert_eq!(problem.status, 400);
-    assert_eq!(problem.header("content-encoding"), Some("gzip"));
-    let detail: Value = serde_json::from_slice(&gunzip(&problem.body)).unwrap();
+    assert_eq!(problem.header("content-encoding"), None);
+    assert!(problem.body.len() < 1024);
+    let detail: Value = serde_json::from_slice(&problem.body).unwrap();
     assert_eq!(detail["parameter"], "year");
 }
 

@@ -443,7 +443,13 @@ fn healthcheck(url: &str, timeout: std::time::Duration) -> Result<(), CliError> 
 
 fn serve(url: &DatabaseUrl, config: &Config) -> Result<(), CliError> {
     tracing::info!(?config, "configuration");
-    let store = open_store(url, config.pool_size)?;
+    let store =
+        Store::open_with(url, config.pool_size, config.store_timeouts()).map_err(|source| {
+            CliError::Database {
+                url: url.to_string(),
+                source,
+            }
+        })?;
     if store.seed_builtin()? {
         tracing::info!(database = %url, "loaded the built-in dataset");
     }

@@ -55,6 +55,11 @@ pub struct Config {
     /// Rendered responses kept in memory per data version (0: none; every
     /// request is rendered from the read model).
     pub response_cache_entries: usize,
+    /// Bytes the kept responses may hold in all, compressed variants
+    /// counted (0: no cache).
+    pub response_cache_bytes: u64,
+    /// The largest response kept; larger ones are served but not kept.
+    pub response_cache_max_entry_bytes: usize,
     /// How often the database is checked for new data and for health.
     #[serde(with = "humantime_serde")]
     pub refresh_interval: Duration,
@@ -65,6 +70,27 @@ pub struct Config {
     pub write_token: Option<Secret>,
     /// Largest accepted upload.
     pub max_upload_bytes: usize,
+    /// How long an upload's body may take to arrive in all (408 beyond).
+    #[serde(with = "humantime_serde")]
+    pub upload_timeout: Duration,
+    /// How long an upload may send nothing (408 beyond).
+    #[serde(with = "humantime_serde")]
+    pub upload_idle_timeout: Duration,
+    /// Uploads handled at once (503 with `Retry-After` beyond).
+    pub max_concurrent_uploads: usize,
+    /// How long a write may wait on the database before it is answered 503.
+    #[serde(with = "humantime_serde")]
+    pub write_timeout: Duration,
+    /// How long the health probe waits for the database before counting it
+    /// down: an outage is noticed within `refresh_interval` + this.
+    #[serde(with = "humantime_serde")]
+    pub probe_timeout: Duration,
+    /// Connecting to the database (and waiting for a pooled connection).
+    #[serde(with = "humantime_serde")]
+    pub database_connect_timeout: Duration,
+    /// One SQL statement on PostgreSQL (`statement_timeout`).
+    #[serde(with = "humantime_serde")]
+    pub database_statement_timeout: Duration,
     /// Requests per client address; off by default.
     pub rate_limit: RateLimit,
     /// `text` or `json`.
@@ -75,6 +101,9 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Config {
+        // The defaults of the server and the store are theirs.
+        let http = atp_http::Settings::default();
+        let store = atp_store::Timeouts::default();
         Config {
             database_url: None,
             pool_size: 8,
@@ -82,11 +111,20 @@ impl Default for Config {
             workers: 0,
             cors_origins: Vec::new(),
             cache_max_age: Duration::from_secs(60),
-            response_cache_entries: 4096,
+            response_cache_entries: http.response_cache_entries,
+            response_cache_bytes: http.response_cache_bytes,
+            response_cache_max_entry_bytes: http.response_cache_max_entry_bytes,
             refresh_interval: Duration::from_secs(2),
             default_dataset: None,
             write_token: None,
-            max_upload_bytes: 64 * 1024 * 1024,
+            max_upload_bytes: http.max_upload_bytes,
+            upload_timeout: http.upload_timeout,
+            upload_idle_timeout: http.upload_idle_timeout,
+            max_concurrent_uploads: http.max_concurrent_uploads,
+            write_timeout: http.write_timeout,
+            probe_timeout: http.probe_timeout,
+            database_connect_timeout: store.connect,
+            database_statement_timeout: store.statement,
             rate_limit: RateLimit {
                 per_second: 0,
                 burst: 50,
@@ -107,6 +145,15 @@ const ENV_KEYS: &[&str] = &[
     "cors_origins",
     "cache_max_age",
     "response_cache_entries",
+    "response_cache_bytes",
+    "response_cache_max_entry_bytes",
+    "upload_timeout",
+    "upload_idle_timeout",
+    "max_concurrent_uploads",
+    "write_timeout",
+    "probe_timeout",
+    "database_connect_timeout",
+    "database_statement_timeout",
     "refresh_interval",
     "default_dataset",
     "write_token",
@@ -157,11 +204,26 @@ impl Config {
             cors_origins: self.cors_origins.clone(),
             cache_max_age: self.cache_max_age,
             response_cache_entries: self.response_cache_entries,
+            response_cache_bytes: self.response_cache_bytes,
+            response_cache_max_entry_bytes: self.response_cache_max_entry_bytes,
             refresh_interval: self.refresh_interval,
             default_dataset: self.default_dataset.clone(),
             write_token: self.write_token.clone(),
             max_upload_bytes: self.max_upload_bytes,
+            upload_timeout: self.upload_timeout,
+            upload_idle_timeout: self.upload_idle_timeout,
+            max_concurrent_uploads: self.max_concurrent_uploads,
+            write_timeout: self.write_timeout,
+            probe_timeout: self.probe_timeout,
             rate_limit: self.rate_limit,
+        }
+    }
+
+    /// How long the store waits on the database.
+    pub fn store_timeouts(&self) -> atp_store::Timeouts {
+        atp_store::Timeouts {
+            connect: self.database_connect_timeout,
+            statement: self.database_statement_timeout,
         }
     }
 }

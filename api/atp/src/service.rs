@@ -87,7 +87,7 @@ fn write_error(e: StoreError) -> WriteError {
         return WriteError::Unavailable(unavailable(e));
     }
     match e {
-        StoreError::DatasetExists { .. } => WriteError::Exists(e.to_string()),
+        StoreError::DatasetExists { .. } => WriteError::Conflict(e.to_string()),
         other => WriteError::Internal(other.to_string()),
     }
 }
@@ -133,6 +133,13 @@ impl DataStore for Service {
     }
 
     fn delete(&self, id: &str) -> Result<bool, WriteError> {
+        if id == atp_core::builtin::BRIEF_DATASET_ID {
+            return Err(WriteError::Conflict(format!(
+                "the built-in dataset {id:?} is part of the service and cannot be deleted \
+                 (it would be loaded again at the next start); import your own datasets \
+                 beside it, and choose the default with `default_dataset`"
+            )));
+        }
         self.store.delete_dataset(id).map_err(write_error)
     }
 }

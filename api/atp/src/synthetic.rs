@@ -290,7 +290,11 @@ mod tests {
                 Some("sum of the ten ATP groups")
             );
         }
-        assert!(groups.iter().all(|o| o.provenance.status == Status::Reported));
+        assert!(
+            groups
+                .iter()
+                .all(|o| o.provenance.status == Status::Reported)
+        );
     }
 
     #[test]

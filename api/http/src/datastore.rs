@@ -82,9 +82,10 @@ pub enum WriteError {
     /// The upload was refused.
     #[error("{0}")]
     Invalid(UploadProblem),
-    /// The dataset exists (and `replace` was not asked for).
+    /// The write conflicts with what is stored: the dataset exists (and
+    /// `replace` was not asked for), or it may not be removed.
     #[error("{0}")]
-    Exists(String),
+    Conflict(String),
     /// The storage could not be reached.
     #[error(transparent)]
     Unavailable(#[from] Unavailable),

@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
+use atp_core::error::echo;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -46,6 +47,13 @@ pub enum ApiError {
     /// The request body is larger than allowed.
     #[error("the request body is larger than the limit of {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    /// The request body did not arrive in time.
+    #[error("{0}")]
+    RequestTimeout(String),
+    /// The server is busy with as much of this kind of work as it takes at
+    /// once; try again after `retry_after` seconds.
+    #[error("{message}")]
+    Busy { message: String, retry_after: u64 },
     /// Too many requests from this client address.
     #[error("too many requests; retry in {retry_after} s")]
     TooManyRequests { retry_after: u64 },
@@ -69,19 +77,21 @@ impl ApiError {
 
     /// No dataset with this id.
     pub fn no_dataset(id: &str) -> ApiError {
+        let id = echo(id);
         ApiError::NotFound {
             kind: "dataset",
-            id: id.to_owned(),
             detail: format!("no dataset {id:?}; see /v1/datasets"),
+            id,
         }
     }
 
     /// No partner with this code.
     pub fn no_partner(code: &str) -> ApiError {
+        let code = echo(code);
         ApiError::NotFound {
             kind: "partner",
-            id: code.to_owned(),
             detail: format!("no partner {code:?}; see /v1/partners"),
+            id: code,
         }
     }
 
@@ -105,6 +115,8 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::Conflict(_) => "conflict",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
+            ApiError::RequestTimeout(_) => "request-timeout",
+            ApiError::Busy { .. } => "busy",
             ApiError::TooManyRequests { .. } => "too-many-requests",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
@@ -121,6 +133,8 @@ impl ApiError {
             ApiError::Forbidden(_) => "Forbidden",
             ApiError::Conflict(_) => "Conflict",
             ApiError::PayloadTooLarge { .. } => "Payload too large",
+            ApiError::RequestTimeout(_) => "Request timeout",
+            ApiError::Busy { .. } => "Service busy",
             ApiError::TooManyRequests { .. } => "Too many requests",
             ApiError::Unavailable(_) => "Service unavailable",
             ApiError::Internal(_) => "Internal error",
@@ -173,6 +187,8 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -182,17 +198,23 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         let (parameter, value, allowed, detail) = match self {
+            // Values are repeated at most MAX_ECHO_CHARS characters long: a
+            // 60 KB bad value must not come back twice.
             ApiError::InvalidParameter {
                 parameter,
                 value,
                 allowed,
-                ..
-            } => (
-                Some(parameter.clone()),
-                Some(value.clone()),
-                (!allowed.is_empty()).then(|| allowed.clone()),
-                self.to_string(),
-            ),
+                expected,
+            } => {
+                let (parameter, value) = (echo(parameter), echo(value));
+                let detail = format!("invalid {parameter} {value:?}: {expected}");
+                (
+                    Some(parameter),
+                    Some(value),
+                    (!allowed.is_empty()).then(|| allowed.clone()),
+                    detail,
+                )
+            }
             ApiError::NotFound { detail, id, .. } => (None, Some(id.clone()), None, detail.clone()),
             ApiError::InvalidUpload(e) => (None, e.value.clone(), None, self.to_string()),
             ApiError::Internal(cause) => {
@@ -238,7 +260,7 @@ impl ResponseError for ApiError {
                 response
                     .insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
             }
-            ApiError::TooManyRequests { retry_after } => {
+            ApiError::TooManyRequests { retry_after } | ApiError::Busy { retry_after, .. } => {
                 response.insert_header((header::RETRY_AFTER, HeaderValue::from(*retry_after)));
             }
             _ => {}
@@ -250,6 +272,43 @@ impl ResponseError for ApiError {
         }
         response.body(serde_json::to_vec(&problem).unwrap_or_default())
     }
+}
+
+/// A problem document for a status the service answers without an
+/// `ApiError` of its own (a refused CORS preflight, an unknown file under
+/// `/docs`, a body actix could not read): the observability middleware
+/// turns every such error response into one, so that every error the
+/// service answers is problem+json.
+pub fn problem_for_status(status: StatusCode, detail: Option<&str>) -> Vec<u8> {
+    let title = status.canonical_reason().unwrap_or("Error");
+    let slug: String = title
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let detail = detail
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(echo)
+        .unwrap_or_else(|| title.to_lowercase());
+    let problem = Problem {
+        r#type: format!("/problems/{slug}"),
+        title: title.to_owned(),
+        status: status.as_u16(),
+        detail,
+        parameter: None,
+        value: None,
+        allowed: None,
+        file: None,
+        field: None,
+        row: None,
+    };
+    serde_json::to_vec(&problem).unwrap_or_default()
 }
 
 impl From<crate::datastore::Unavailable> for ApiError {
@@ -267,7 +326,7 @@ impl From<crate::datastore::WriteError> for ApiError {
         use crate::datastore::WriteError;
         match e {
             WriteError::Invalid(problem) => ApiError::InvalidUpload(problem),
-            WriteError::Exists(message) => ApiError::Conflict(message),
+            WriteError::Conflict(message) => ApiError::Conflict(message),
             WriteError::Unavailable(u) => u.into(),
             WriteError::Internal(cause) => ApiError::Internal(cause),
         }

@@ -11,7 +11,7 @@ use super::AppState;
 use super::error::{ApiError, Problem};
 use super::params::{
     self, DatasetArg, FlowParam, FormatParam, FromQuery, Limit, List, MeasureParam, Offset,
-    PageRequest, PartnerArg, RawQuery, SortArg,
+    PageRequest, PartnerArg, RawQuery, SortArg, Weighed, selection_weight,
 };
 use super::respond::{Envelope, Meta, Single, render_listing, render_single, sort_records};
 use crate::query_params;
@@ -177,6 +177,64 @@ query_params! {
     pub struct NoQuery {}
 }
 
+impl Weighed for DataQuery {
+    fn weight(&self, model: &ReadModel) -> usize {
+        let periods = self.year.as_ref().map(|y| y.values().len());
+        selection_weight(
+            model,
+            self.dataset.as_ref(),
+            self.group.as_ref(),
+            self.partner.as_ref(),
+            periods,
+        )
+    }
+}
+
+impl Weighed for GrowthQuery {
+    fn weight(&self, model: &ReadModel) -> usize {
+        selection_weight(
+            model,
+            self.dataset.as_ref(),
+            self.group.as_ref(),
+            self.partner.as_ref(),
+            Some(2),
+        )
+    }
+}
+
+/// Shares and concentration visit every partner of each group and period
+/// (ranks are over all of them), whatever partners the query shows.
+impl Weighed for SharesQuery {
+    fn weight(&self, model: &ReadModel) -> usize {
+        let periods = self.year.as_ref().map(|y| y.values().len());
+        selection_weight(
+            model,
+            self.dataset.as_ref(),
+            self.group.as_ref(),
+            None,
+            periods,
+        )
+    }
+}
+
+impl Weighed for ConcentrationQuery {
+    fn weight(&self, model: &ReadModel) -> usize {
+        let periods = self.year.as_ref().map(|y| y.values().len());
+        selection_weight(
+            model,
+            self.dataset.as_ref(),
+            self.group.as_ref(),
+            None,
+            periods,
+        )
+    }
+}
+
+impl Weighed for ProfileQuery {}
+impl Weighed for DatasetOnlyQuery {}
+impl Weighed for FormatOnlyQuery {}
+impl Weighed for NoQuery {}
+
 /// `meta`: what the query was about, and the query as understood.
 fn meta(
     model: &ReadModel,
@@ -249,15 +307,17 @@ pub async fn list_groups(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.cached(&req, |model, q: &FormatOnlyQuery, raw, accept| {
-        let records: Vec<GroupRecord> = GroupId::every().map(group_record).collect();
-        let page = PageRequest {
-            limit: records.len(),
-            offset: 0,
-        };
-        let meta = meta(model, None, raw, FormatOnlyQuery::NAMES, &[]);
-        render_listing(records, page, meta, params::chosen(q.format, accept))
-    })
+    state
+        .cached(&req, move |model, q: &FormatOnlyQuery, raw, accept| {
+            let records: Vec<GroupRecord> = GroupId::every().map(group_record).collect();
+            let page = PageRequest {
+                limit: records.len(),
+                offset: 0,
+            };
+            let meta = meta(model, None, raw, FormatOnlyQuery::NAMES, &[]);
+            render_listing(records, page, meta, params::chosen(q.format, accept))
+        })
+        .await
 }
 
 /// Find an ATP group
@@ -279,14 +339,16 @@ pub async fn find_group(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    state.cached(&req, |model, _: &NoQuery, raw, _| {
-        let g = GroupId::try_from(id.as_str()).map_err(|e| ApiError::NotFound {
-            kind: "group",
-            id: id.clone(),
-            detail: format!("no group {id:?}: {}", e.expected),
-        })?;
-        render_single(group_record(g), meta(model, None, raw, &[], &[]))
-    })
+    state
+        .cached(&req, move |model, _: &NoQuery, raw, _| {
+            let g = GroupId::try_from(id.as_str()).map_err(|e| ApiError::NotFound {
+                kind: "group",
+                id: id.clone(),
+                detail: format!("no group {id:?}: {}", e.expected),
+            })?;
+            render_single(group_record(g), meta(model, None, raw, &[], &[]))
+        })
+        .await
 }
 
 /// List the partners
@@ -307,12 +369,15 @@ pub async fn list_partners(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.cached(&req, |model, q: &FormatOnlyQuery, raw, accept| {
-        let records: Vec<PartnerRecord> = model.partners().iter().map(PartnerRecord::new).collect();
-        let page = PageRequest::all(records.len());
-        let meta = meta(model, None, raw, FormatOnlyQuery::NAMES, &[]);
-        render_listing(records, page, meta, params::chosen(q.format, accept))
-    })
+    state
+        .cached(&req, move |model, q: &FormatOnlyQuery, raw, accept| {
+            let records: Vec<PartnerRecord> =
+                model.partners().iter().map(PartnerRecord::new).collect();
+            let page = PageRequest::all(records.len());
+            let meta = meta(model, None, raw, FormatOnlyQuery::NAMES, &[]);
+            render_listing(records, page, meta, params::chosen(q.format, accept))
+        })
+        .await
 }
 
 /// Find a partner
@@ -334,14 +399,16 @@ pub async fn find_partner(
     code: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let code = code.into_inner();
-    state.cached(&req, |model, _: &NoQuery, raw, _| {
-        let p = model
-            .parse_partner(&code)
-            .ok()
-            .and_then(|c| model.partner(c))
-            .ok_or_else(|| ApiError::no_partner(&code))?;
-        render_single(PartnerRecord::new(p), meta(model, None, raw, &[], &[]))
-    })
+    state
+        .cached(&req, move |model, _: &NoQuery, raw, _| {
+            let p = model
+                .parse_partner(&code)
+                .ok()
+                .and_then(|c| model.partner(c))
+                .ok_or_else(|| ApiError::no_partner(&code))?;
+            render_single(PartnerRecord::new(p), meta(model, None, raw, &[], &[]))
+        })
+        .await
 }
 
 /// List the years
@@ -362,20 +429,22 @@ pub async fn list_years(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.cached(&req, |model, q: &DatasetOnlyQuery, raw, accept| {
-        let ds = params::dataset(model, q.dataset.as_ref())?;
-        let records: Vec<YearRecord> = ds
-            .years
-            .iter()
-            .map(|&y| YearRecord {
-                year: y.get(),
-                observations: ds.observations.iter().filter(|o| o.key.year == y).count(),
-            })
-            .collect();
-        let page = PageRequest::all(records.len());
-        let meta = meta(model, Some(ds), raw, DatasetOnlyQuery::NAMES, &[]);
-        render_listing(records, page, meta, params::chosen(q.format, accept))
-    })
+    state
+        .cached(&req, move |model, q: &DatasetOnlyQuery, raw, accept| {
+            let ds = params::dataset(model, q.dataset.as_ref())?;
+            let records: Vec<YearRecord> = ds
+                .years
+                .iter()
+                .map(|&y| YearRecord {
+                    year: y.get(),
+                    observations: ds.observations.iter().filter(|o| o.key.year == y).count(),
+                })
+                .collect();
+            let page = PageRequest::all(records.len());
+            let meta = meta(model, Some(ds), raw, DatasetOnlyQuery::NAMES, &[]);
+            render_listing(records, page, meta, params::chosen(q.format, accept))
+        })
+        .await
 }
 
 /// List the datasets
@@ -395,20 +464,23 @@ pub async fn list_datasets(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.cached(&req, |model, q: &FormatOnlyQuery, raw, accept| {
-        let format = params::chosen(q.format, accept);
-        if format == params::Format::Csv {
-            return Err(ApiError::invalid(
-                "format",
-                "csv",
-                "json: dataset descriptions hold lists and are served as JSON only",
-            ));
-        }
-        let records: Vec<DatasetRecord> = model.datasets().iter().map(DatasetRecord::new).collect();
-        let page = PageRequest::all(records.len());
-        let meta = meta(model, None, raw, FormatOnlyQuery::NAMES, &[]);
-        render_listing(records, page, meta, format)
-    })
+    state
+        .cached(&req, move |model, q: &FormatOnlyQuery, raw, accept| {
+            let format = params::chosen(q.format, accept);
+            if format == params::Format::Csv {
+                return Err(ApiError::invalid(
+                    "format",
+                    "csv",
+                    "json: dataset descriptions hold lists and are served as JSON only",
+                ));
+            }
+            let records: Vec<DatasetRecord> =
+                model.datasets().iter().map(DatasetRecord::new).collect();
+            let page = PageRequest::all(records.len());
+            let meta = meta(model, None, raw, FormatOnlyQuery::NAMES, &[]);
+            render_listing(records, page, meta, format)
+        })
+        .await
 }
 
 /// Find a dataset
@@ -428,31 +500,39 @@ pub async fn find_dataset(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    state.cached(&req, |model, _: &NoQuery, raw, _| {
-        let ds = model
-            .dataset(&id)
-            .ok_or_else(|| ApiError::no_dataset(&id))?;
-        render_single(DatasetRecord::new(ds), meta(model, Some(ds), raw, &[], &[]))
-    })
+    state
+        .cached(&req, move |model, _: &NoQuery, raw, _| {
+            let ds = model
+                .dataset(&id)
+                .ok_or_else(|| ApiError::no_dataset(&id))?;
+            render_single(DatasetRecord::new(ds), meta(model, Some(ds), raw, &[], &[]))
+        })
+        .await
 }
 
 // ---------------------------------------------------------------------------
 // Data
 
-fn list_flow(req: &HttpRequest, state: &AppState, flow: Flow) -> Result<HttpResponse, ApiError> {
-    state.cached(req, |model, q: &DataQuery, raw, accept| {
-        let ds = params::dataset(model, q.dataset.as_ref())?;
-        let years = params::years(q.year.as_ref(), q.from, q.to)?;
-        let sel = params::selection(model, q.group.as_ref(), q.partner.as_ref(), years)?;
-        let order = params::sort::<FlowRecord>(q.sort.as_ref())?;
-        let rows = query::flows(model, ds, flow, &sel);
-        let mut records: Vec<FlowRecord> =
-            rows.iter().map(|r| FlowRecord::new(ds, flow, r)).collect();
-        sort_records(&mut records, &order);
-        let page = PageRequest::new(q.limit, q.offset);
-        let meta = meta(model, Some(ds), raw, DataQuery::NAMES, &[]);
-        render_listing(records, page, meta, params::chosen(q.format, accept))
-    })
+async fn list_flow(
+    req: &HttpRequest,
+    state: &AppState,
+    flow: Flow,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .cached(req, move |model, q: &DataQuery, raw, accept| {
+            let ds = params::dataset(model, q.dataset.as_ref())?;
+            let years = params::years(q.year.as_ref(), q.from, q.to)?;
+            let sel = params::selection(model, q.group.as_ref(), q.partner.as_ref(), years)?;
+            let order = params::sort::<FlowRecord>(q.sort.as_ref())?;
+            let rows = query::flows(model, ds, flow, &sel);
+            let mut records: Vec<FlowRecord> =
+                rows.iter().map(|r| FlowRecord::new(ds, flow, r)).collect();
+            sort_records(&mut records, &order);
+            let page = PageRequest::new(q.limit, q.offset);
+            let meta = meta(model, Some(ds), raw, DataQuery::NAMES, &[]);
+            render_listing(records, page, meta, params::chosen(q.format, accept))
+        })
+        .await
 }
 
 /// List US imports
@@ -475,7 +555,7 @@ pub async fn list_imports(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    list_flow(&req, &state, Flow::Imports)
+    list_flow(&req, &state, Flow::Imports).await
 }
 
 /// List US exports
@@ -498,7 +578,7 @@ pub async fn list_exports(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    list_flow(&req, &state, Flow::Exports)
+    list_flow(&req, &state, Flow::Exports).await
 }
 
 /// List trade balances
@@ -522,19 +602,21 @@ pub async fn list_balances(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.cached(&req, |model, q: &DataQuery, raw, accept| {
-        let ds = params::dataset(model, q.dataset.as_ref())?;
-        let years = params::years(q.year.as_ref(), q.from, q.to)?;
-        let sel = params::selection(model, q.group.as_ref(), q.partner.as_ref(), years)?;
-        let order = params::sort::<BalanceRecord>(q.sort.as_ref())?;
-        let rows = query::balances(model, ds, &sel);
-        let mut records: Vec<BalanceRecord> =
-            rows.iter().map(|r| BalanceRecord::new(ds, r)).collect();
-        sort_records(&mut records, &order);
-        let page = PageRequest::new(q.limit, q.offset);
-        let meta = meta(model, Some(ds), raw, DataQuery::NAMES, &[]);
-        render_listing(records, page, meta, params::chosen(q.format, accept))
-    })
+    state
+        .cached(&req, move |model, q: &DataQuery, raw, accept| {
+            let ds = params::dataset(model, q.dataset.as_ref())?;
+            let years = params::years(q.year.as_ref(), q.from, q.to)?;
+            let sel = params::selection(model, q.group.as_ref(), q.partner.as_ref(), years)?;
+            let order = params::sort::<BalanceRecord>(q.sort.as_ref())?;
+            let rows = query::balances(model, ds, &sel);
+            let mut records: Vec<BalanceRecord> =
+                rows.iter().map(|r| BalanceRecord::new(ds, r)).collect();
+            sort_records(&mut records, &order);
+            let page = PageRequest::new(q.limit, q.offset);
+            let meta = meta(model, Some(ds), raw, DataQuery::NAMES, &[]);
+            render_listing(records, page, meta, params::chosen(q.format, accept))
+        })
+        .await
 }
 
 /// Growth between two years
@@ -559,24 +641,26 @@ pub async fn list_growth(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.cached(&req, |model, q: &GrowthQuery, raw, accept| {
-        let ds = params::dataset(model, q.dataset.as_ref())?;
-        let (from, to) = params::period(q.from, q.to)?;
-        let sel = params::selection(
-            model,
-            q.group.as_ref(),
-            q.partner.as_ref(),
-            query::YearFilter::All,
-        )?;
-        let order = params::sort::<GrowthRecord>(q.sort.as_ref())?;
-        let rows = query::growth(model, ds, q.flow.measure(), from, to, &sel);
-        let mut records: Vec<GrowthRecord> =
-            rows.iter().map(|r| GrowthRecord::new(ds, r)).collect();
-        sort_records(&mut records, &order);
-        let page = PageRequest::new(q.limit, q.offset);
-        let meta = meta(model, Some(ds), raw, GrowthQuery::NAMES, &[]);
-        render_listing(records, page, meta, params::chosen(q.format, accept))
-    })
+    state
+        .cached(&req, move |model, q: &GrowthQuery, raw, accept| {
+            let ds = params::dataset(model, q.dataset.as_ref())?;
+            let (from, to) = params::period(q.from, q.to)?;
+            let sel = params::selection(
+                model,
+                q.group.as_ref(),
+                q.partner.as_ref(),
+                query::YearFilter::All,
+            )?;
+            let order = params::sort::<GrowthRecord>(q.sort.as_ref())?;
+            let rows = query::growth(model, ds, q.flow.measure(), from, to, &sel);
+            let mut records: Vec<GrowthRecord> =
+                rows.iter().map(|r| GrowthRecord::new(ds, r)).collect();
+            sort_records(&mut records, &order);
+            let page = PageRequest::new(q.limit, q.offset);
+            let meta = meta(model, Some(ds), raw, GrowthQuery::NAMES, &[]);
+            render_listing(records, page, meta, params::chosen(q.format, accept))
+        })
+        .await
 }
 
 /// Partner shares of the world total
@@ -601,19 +685,22 @@ pub async fn list_shares(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.cached(&req, |model, q: &SharesQuery, raw, accept| {
-        let ds = params::dataset(model, q.dataset.as_ref())?;
-        let flow = q.flow.flow();
-        let years = params::years(q.year.as_ref(), q.from, q.to)?;
-        let sel = params::selection(model, q.group.as_ref(), q.partner.as_ref(), years)?;
-        let order = params::sort::<ShareRecord>(q.sort.as_ref())?;
-        let rows = query::shares(model, ds, flow, &sel);
-        let mut records: Vec<ShareRecord> = rows.iter().map(|r| ShareRecord::new(ds, r)).collect();
-        sort_records(&mut records, &order);
-        let page = PageRequest::new(q.limit, q.offset);
-        let meta = meta(model, Some(ds), raw, SharesQuery::NAMES, &[]);
-        render_listing(records, page, meta, params::chosen(q.format, accept))
-    })
+    state
+        .cached(&req, move |model, q: &SharesQuery, raw, accept| {
+            let ds = params::dataset(model, q.dataset.as_ref())?;
+            let flow = q.flow.flow();
+            let years = params::years(q.year.as_ref(), q.from, q.to)?;
+            let sel = params::selection(model, q.group.as_ref(), q.partner.as_ref(), years)?;
+            let order = params::sort::<ShareRecord>(q.sort.as_ref())?;
+            let rows = query::shares(model, ds, flow, &sel);
+            let mut records: Vec<ShareRecord> =
+                rows.iter().map(|r| ShareRecord::new(ds, r)).collect();
+            sort_records(&mut records, &order);
+            let page = PageRequest::new(q.limit, q.offset);
+            let meta = meta(model, Some(ds), raw, SharesQuery::NAMES, &[]);
+            render_listing(records, page, meta, params::chosen(q.format, accept))
+        })
+        .await
 }
 
 /// Partner concentration (HHI)
@@ -636,22 +723,24 @@ pub async fn list_concentration(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.cached(&req, |model, q: &ConcentrationQuery, raw, accept| {
-        let ds = params::dataset(model, q.dataset.as_ref())?;
-        let flow = q.flow.flow();
-        let years = params::years(q.year.as_ref(), q.from, q.to)?;
-        let sel = params::selection(model, q.group.as_ref(), None, years)?;
-        let order = params::sort::<ConcentrationRecord>(q.sort.as_ref())?;
-        let rows = query::concentration(model, ds, flow, &sel);
-        let mut records: Vec<ConcentrationRecord> = rows
-            .iter()
-            .map(|r| ConcentrationRecord::new(ds, r))
-            .collect();
-        sort_records(&mut records, &order);
-        let page = PageRequest::new(q.limit, q.offset);
-        let meta = meta(model, Some(ds), raw, ConcentrationQuery::NAMES, &[]);
-        render_listing(records, page, meta, params::chosen(q.format, accept))
-    })
+    state
+        .cached(&req, move |model, q: &ConcentrationQuery, raw, accept| {
+            let ds = params::dataset(model, q.dataset.as_ref())?;
+            let flow = q.flow.flow();
+            let years = params::years(q.year.as_ref(), q.from, q.to)?;
+            let sel = params::selection(model, q.group.as_ref(), None, years)?;
+            let order = params::sort::<ConcentrationRecord>(q.sort.as_ref())?;
+            let rows = query::concentration(model, ds, flow, &sel);
+            let mut records: Vec<ConcentrationRecord> = rows
+                .iter()
+                .map(|r| ConcentrationRecord::new(ds, r))
+                .collect();
+            sort_records(&mut records, &order);
+            let page = PageRequest::new(q.limit, q.offset);
+            let meta = meta(model, Some(ds), raw, ConcentrationQuery::NAMES, &[]);
+            render_listing(records, page, meta, params::chosen(q.format, accept))
+        })
+        .await
 }
 
 /// A partner's profile
@@ -679,28 +768,31 @@ pub async fn find_partner_profile(
     code: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let code = code.into_inner();
-    state.cached(&req, |model, q: &ProfileQuery, raw, accept| {
-        let format = params::chosen(q.format, accept);
-        let partner = model
-            .parse_partner(&code)
-            .map_err(|_| ApiError::no_partner(&code))?;
-        let ds = params::dataset(model, q.dataset.as_ref())?;
-        let year = q.year.or(ds.years.last().copied());
-        let base = q.base_year.or(ds.years.first().copied());
-        let (Some(year), Some(base)) = (year, base) else {
-            let meta = meta(model, Some(ds), raw, ProfileQuery::NAMES, &[]);
-            return render_listing(
-                Vec::<ProfileRecord>::new(),
-                PageRequest::new(None, None),
-                meta,
-                format,
-            );
-        };
-        let rows = query::profile(model, ds, partner, year, base);
-        let records: Vec<ProfileRecord> = rows.iter().map(|r| ProfileRecord::new(ds, r)).collect();
-        let page = PageRequest::all(records.len());
-        let extra = [("year", year.to_string()), ("base_year", base.to_string())];
-        let meta = meta(model, Some(ds), raw, ProfileQuery::NAMES, &extra);
-        render_listing(records, page, meta, format)
-    })
+    state
+        .cached(&req, move |model, q: &ProfileQuery, raw, accept| {
+            let format = params::chosen(q.format, accept);
+            let partner = model
+                .parse_partner(&code)
+                .map_err(|_| ApiError::no_partner(&code))?;
+            let ds = params::dataset(model, q.dataset.as_ref())?;
+            let year = q.year.or(ds.years.last().copied());
+            let base = q.base_year.or(ds.years.first().copied());
+            let (Some(year), Some(base)) = (year, base) else {
+                let meta = meta(model, Some(ds), raw, ProfileQuery::NAMES, &[]);
+                return render_listing(
+                    Vec::<ProfileRecord>::new(),
+                    PageRequest::new(None, None),
+                    meta,
+                    format,
+                );
+            };
+            let rows = query::profile(model, ds, partner, year, base);
+            let records: Vec<ProfileRecord> =
+                rows.iter().map(|r| ProfileRecord::new(ds, r)).collect();
+            let page = PageRequest::all(records.len());
+            let extra = [("year", year.to_string()), ("base_year", base.to_string())];
+            let meta = meta(model, Some(ds), raw, ProfileQuery::NAMES, &extra);
+            render_listing(records, page, meta, format)
+        })
+        .await
 }

@@ -3,7 +3,9 @@
 //! the code, and the server with its observability. No database: storage is
 //! reached through the [`DataStore`] the binary provides.
 
+mod csv_out;
 pub mod datastore;
+mod encoding;
 pub mod error;
 mod handlers;
 mod observe;
@@ -15,9 +17,10 @@ mod settings;
 mod writes;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
 
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, web};
 use arc_swap::ArcSwap;
 use atp_query::ReadModel;
 
@@ -31,7 +34,7 @@ pub mod server_parts {
 pub use settings::{RateLimit, Secret, Settings};
 
 use self::error::ApiError;
-use self::params::{Format, FromQuery, RawQuery};
+use self::params::{Format, FromQuery, RawQuery, Weighed};
 use self::respond::{CacheKeyRef, CachePolicy, Rendered, ResponseCache, respond};
 
 /// What every request can reach.
@@ -49,7 +52,22 @@ pub struct AppState {
     pub settings: Settings,
     /// Serialises model swaps so an older model never replaces a newer one.
     swap_lock: std::sync::Mutex<()>,
+    /// Heavy queries rendered at once (off the workers, so health checks and
+    /// light queries are answered meanwhile).
+    heavy: tokio::sync::Semaphore,
+    /// Uploads being received or imported.
+    pub(crate) uploads: AtomicUsize,
+    /// Set while a health probe is waiting on the database.
+    pub(crate) probing: AtomicBool,
 }
+
+/// A query of at most this many cells (groups x partners x periods) is
+/// rendered on the worker that received it; a larger one on the blocking
+/// pool, at most [`AppState`]'s `heavy` permits at a time.
+pub const HEAVY_QUERY_CELLS: usize = 50_000;
+
+/// How long a heavy query waits for a permit before it is answered 503.
+const HEAVY_QUEUE_WAIT: Duration = Duration::from_secs(10);
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -63,15 +81,26 @@ impl AppState {
         store: Option<Arc<dyn DataStore>>,
         settings: Settings,
     ) -> AppState {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
         AppState {
             swap_lock: std::sync::Mutex::new(()),
             model: ArcSwap::from_pointee(model),
             store,
-            cache: (settings.response_cache_entries > 0)
-                .then(|| ResponseCache::new(settings.response_cache_entries)),
+            cache: (settings.response_cache_entries > 0 && settings.response_cache_bytes > 0).then(
+                || {
+                    ResponseCache::new(
+                        settings.response_cache_entries,
+                        settings.response_cache_bytes,
+                        settings.response_cache_max_entry_bytes,
+                    )
+                },
+            ),
             cache_policy: CachePolicy::max_age(settings.cache_max_age.as_secs()),
             database_down: AtomicBool::new(false),
             settings,
+            heavy: tokio::sync::Semaphore::new(cores),
+            uploads: AtomicUsize::new(0),
+            probing: AtomicBool::new(false),
         }
     }
 
@@ -98,12 +127,14 @@ impl AppState {
 
     /// Answers a GET from the response cache, or parses the query into the
     /// endpoint's parameters `Q` (refusing any other), renders it with
-    /// `render` and keeps it.
-    pub fn cached<Q: FromQuery>(
-        &self,
-        req: &HttpRequest,
-        render: impl FnOnce(&ReadModel, &Q, &RawQuery, Format) -> Result<Rendered, ApiError>,
-    ) -> Result<HttpResponse, ApiError> {
+    /// `render` and keeps it. A heavy query (more than
+    /// [`HEAVY_QUERY_CELLS`]) is rendered on the blocking pool, a few at a
+    /// time, so the workers keep answering everything else.
+    pub async fn cached<Q, F>(&self, req: &HttpRequest, render: F) -> Result<HttpResponse, ApiError>
+    where
+        Q: FromQuery + Weighed + Send + 'static,
+        F: FnOnce(&ReadModel, &Q, &RawQuery, Format) -> Result<Rendered, ApiError> + Send + 'static,
+    {
         let model = self.model.load();
         // The key holds what decides the response: the URL and, when the URL
         // names no format, the format the Accept header chooses.
@@ -113,16 +144,48 @@ impl AppState {
             accept_csv: accept == Format::Csv,
             uri: req.uri().path_and_query().map_or("", |p| p.as_str()),
         };
-        if let Some(hit) = self.cache.as_ref().and_then(|c| c.get(&key)) {
-            return Ok(respond(req, &hit, &self.cache_policy, self.is_stale()));
+        if let Some(cache) = &self.cache
+            && let Some(hit) = cache.get(&key)
+        {
+            return Ok(respond(
+                req,
+                &hit,
+                &self.cache_policy,
+                self.is_stale(),
+                Some((cache, key)),
+            ));
         }
         let raw = RawQuery::parse(req.query_string(), Q::NAMES)?;
         let q = Q::from_query(&raw)?;
-        let rendered = Arc::new(render(&model, &q, &raw, accept)?);
+        let rendered = if q.weight(&model) <= HEAVY_QUERY_CELLS {
+            Arc::new(render(&model, &q, &raw, accept)?)
+        } else {
+            let _permit = tokio::time::timeout(HEAVY_QUEUE_WAIT, self.heavy.acquire())
+                .await
+                .map_err(|_| ApiError::Busy {
+                    message: "the server is answering as many large queries as it takes at \
+                              once; narrow the query (fewer groups, partners or periods) or \
+                              retry"
+                        .to_owned(),
+                    retry_after: 5,
+                })?
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            let model = self.model.load_full();
+            let rendered = web::block(move || render(&model, &q, &raw, accept))
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))??;
+            Arc::new(rendered)
+        };
         if let Some(cache) = &self.cache {
             cache.insert(key.to_owned_key(), rendered.clone());
         }
-        Ok(respond(req, &rendered, &self.cache_policy, self.is_stale()))
+        Ok(respond(
+            req,
+            &rendered,
+            &self.cache_policy,
+            self.is_stale(),
+            self.cache.as_ref().map(|c| (c, key)),
+        ))
     }
 }
 

@@ -15,10 +15,10 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Instant, SystemTime};
 
-use actix_web::body::MessageBody;
+use actix_web::body::{BodySize, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 use prometheus::{
@@ -268,9 +268,71 @@ fn format_id(prefix: u32, n: u64, buf: &mut [u8; 25]) -> &str {
     std::str::from_utf8(&buf[..]).unwrap_or("0")
 }
 
+/// The most of a request target a log line carries.
+const MAX_LOGGED_TARGET: usize = 512;
+
+/// Query parameters whose values are never logged: anything that looks like
+/// a credential.
+const SECRET_PARAMETERS: [&str; 9] = [
+    "token",
+    "key",
+    "secret",
+    "password",
+    "passwd",
+    "auth",
+    "signature",
+    "credential",
+    "session",
+];
+
+/// The request target as logged: credential-like query values replaced by
+/// `***`, and at most [`MAX_LOGGED_TARGET`] bytes (then how long it was).
+fn loggable_target(path: &str, query: &str) -> String {
+    let mut out = String::with_capacity(path.len() + query.len() + 1);
+    out.push_str(path);
+    if !query.is_empty() {
+        out.push('?');
+        for (i, pair) in query.split('&').enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let lower = name.to_ascii_lowercase();
+            out.push_str(name);
+            if pair.contains('=') {
+                out.push('=');
+                if SECRET_PARAMETERS.iter().any(|s| lower.contains(s)) {
+                    out.push_str("***");
+                } else {
+                    out.push_str(value);
+                }
+            }
+            if out.len() > MAX_LOGGED_TARGET {
+                break;
+            }
+        }
+    }
+    if out.len() > MAX_LOGGED_TARGET {
+        let mut cut = MAX_LOGGED_TARGET;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let total = path.len() + query.len() + usize::from(!query.is_empty());
+        out.truncate(cut);
+        out.push_str(&format!("... ({total} bytes)"));
+    }
+    out
+}
+
+/// The largest non-problem error body read to carry over into the problem
+/// document's detail.
+const MAX_REWRITTEN_BODY: usize = 4096;
+
 /// The middleware: HEAD answered as GET (the connection, which noted the
 /// request was HEAD, sends no body), a span per request, the request id
-/// echoed, the request counted.
+/// echoed, the request counted, and every error response that is not
+/// problem+json yet (from actix-cors, the Swagger UI, actix itself) turned
+/// into one.
 pub async fn observe_request(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -291,25 +353,83 @@ pub async fn observe_request(
     );
     if !span.is_disabled() {
         span.record("request_id", id.to_str().unwrap_or_default());
-        span.record("http.target", req.uri().to_string());
+        span.record(
+            "http.target",
+            loggable_target(req.path(), req.query_string()),
+        );
     }
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
-    let mut response = next.call(req).instrument(span.clone()).await?;
-    let status = response.status().as_u16();
+    let response = next.call(req).instrument(span.clone()).await?;
+    let status = response.status();
     let route = response.request().match_pattern();
     let route = route.as_deref().unwrap_or("UNMATCHED");
     if !span.is_disabled() {
         span.record("http.route", route);
-        span.record("http.status_code", status);
+        span.record("http.status_code", status.as_u16());
     }
-    if status >= 500 {
-        span.in_scope(|| tracing::error!(status, "server error"));
+    if status.is_server_error() {
+        span.in_scope(|| tracing::error!(status = status.as_u16(), "server error"));
     }
     if let Some(metrics) = metrics {
-        metrics.record(route, &method, status, started.elapsed().as_secs_f64());
+        metrics.record(
+            route,
+            &method,
+            status.as_u16(),
+            started.elapsed().as_secs_f64(),
+        );
     }
+    // Errors are problem+json; a JSON body is a document the handler
+    // answers on purpose (`/readyz`'s 503 is its readiness, as documented).
+    let is_json = response.headers().get(CONTENT_TYPE).is_some_and(|v| {
+        let v = v.as_bytes();
+        v.starts_with(b"application/problem+json") || v.starts_with(b"application/json")
+    });
+    let mut response = if (status.is_client_error() || status.is_server_error()) && !is_json {
+        as_problem(response).await.map_into_right_body()
+    } else {
+        response.map_into_left_body()
+    };
     response.headers_mut().insert(REQUEST_ID, id);
     Ok(response)
+}
+
+/// An error response rewritten as problem+json: same status and headers
+/// (`Allow`, `Retry-After`, CORS), a problem document for a body, with the
+/// original text as its detail when it was short text.
+async fn as_problem<B: MessageBody>(response: ServiceResponse<B>) -> ServiceResponse {
+    let (req, res) = response.into_parts();
+    let status = res.status();
+    let is_text = res
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/plain"));
+    let (head, body) = res.into_parts();
+    let small = matches!(body.size(), BodySize::Sized(n) if n as usize <= MAX_REWRITTEN_BODY);
+    let detail = if is_text && small {
+        actix_web::body::to_bytes_limited(body, MAX_REWRITTEN_BODY)
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+    } else {
+        None
+    };
+    let mut builder = HttpResponse::build(status);
+    for (name, value) in head.headers() {
+        if name != CONTENT_TYPE && name != CONTENT_LENGTH {
+            builder.append_header((name.clone(), value.clone()));
+        }
+    }
+    builder.insert_header((
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    ));
+    builder.insert_header((
+        actix_web::http::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    ));
+    let problem = crate::error::problem_for_status(status, detail.as_deref());
+    ServiceResponse::new(req, builder.body(problem))
 }
 
 #[cfg(test)]
@@ -327,5 +447,22 @@ mod tests {
         let b = new_id();
         assert_ne!(a, b);
         assert_eq!(a.len(), 25);
+    }
+
+    #[test]
+    fn logged_targets_hide_credentials_and_stay_short() {
+        assert_eq!(
+            loggable_target("/v1/imports", "partner=KR&token=s3cret&api_key=k&year=2024"),
+            "/v1/imports?partner=KR&token=***&api_key=***&year=2024"
+        );
+        assert_eq!(loggable_target("/healthz", ""), "/healthz");
+        let long = format!("partner={}", "KR,".repeat(20_000));
+        let logged = loggable_target("/v1/imports", &long);
+        assert!(logged.len() < MAX_LOGGED_TARGET + 40, "{}", logged.len());
+        assert!(
+            logged.ends_with(&format!("... ({} bytes)", long.len() + 12)),
+            "{logged}"
+        );
+        assert!(!loggable_target("/x", "Authorization=Bearer%20abc").contains("abc"));
     }
 }

@@ -20,6 +20,9 @@ pub const DEFAULT_LIMIT: usize = 1000;
 pub const MAX_LIMIT: usize = 10_000;
 /// The largest offset (the spec's int32 maximum).
 pub const MAX_OFFSET: usize = i32::MAX as usize;
+/// The most values a list parameter takes (comma-separated or repeated,
+/// counted as given, before repeats are dropped): every partner fits.
+pub const MAX_LIST_VALUES: usize = 300;
 
 /// The query string, split into pairs, every name checked against the
 /// endpoint's parameters.
@@ -100,11 +103,42 @@ pub trait FromQuery: Sized + utoipa::IntoParams {
     fn from_query(q: &RawQuery) -> Result<Self, ApiError>;
 }
 
+/// How much work a query asks for, in cells (groups x partners x periods),
+/// so that a heavy one is rendered off the workers. 0 for queries whose
+/// work does not grow with the data.
+pub trait Weighed {
+    fn weight(&self, _model: &ReadModel) -> usize {
+        0
+    }
+}
+
+/// The cells a selection covers in a dataset: groups x partners x periods,
+/// each list counted as given or, when absent, as the dataset holds.
+pub fn selection_weight(
+    model: &ReadModel,
+    dataset: Option<&DatasetArg>,
+    groups: Option<&List<GroupId>>,
+    partners: Option<&List<PartnerArg>>,
+    periods: Option<usize>,
+) -> usize {
+    let ds = match dataset {
+        Some(DatasetArg(id)) => model.dataset(id),
+        None => model.default_dataset(),
+    };
+    let Some(ds) = ds else { return 0 };
+    let g = groups.map_or(ds.groups_covered.len() + 1, |l| l.values().len());
+    let p = partners.map_or(ds.partners.len(), |l| l.values().len());
+    let y = periods.unwrap_or(ds.years.len());
+    g.saturating_mul(p).saturating_mul(y)
+}
+
 /// The type of one query parameter: how it is parsed from the query string
 /// and how the spec describes it.
 pub trait ParamType: Sized {
     /// Whether the parameter must be given.
     const REQUIRED: bool;
+    /// Whether it takes a list (its description then states the cap).
+    const IS_LIST: bool = false;
     /// Its schema in the spec.
     fn schema() -> RefOr<Schema>;
     /// Parses it; `missing` says what a required parameter expects when it
@@ -171,15 +205,18 @@ impl<T> List<T> {
 }
 
 /// A value of a list parameter.
-pub trait ListItem: Sized {
+pub trait ListItem: Sized + PartialEq {
     fn parse(name: &'static str, value: &str) -> Result<Self, ApiError>;
 }
 
 impl<T: ListItem> ParamType for Option<List<T>> {
     const REQUIRED: bool = false;
+    const IS_LIST: bool = true;
     fn schema() -> RefOr<Schema> {
         string_schema()
     }
+    /// At most [`MAX_LIST_VALUES`] values; a value given twice counts once
+    /// (so no query does the same work twice), first occurrence first.
     fn from_query(
         q: &RawQuery,
         name: &'static str,
@@ -189,11 +226,22 @@ impl<T: ListItem> ParamType for Option<List<T>> {
         if values.is_empty() {
             return Ok(None);
         }
-        values
-            .into_iter()
-            .map(|v| T::parse(name, v))
-            .collect::<Result<Vec<T>, _>>()
-            .map(|v| Some(List(v)))
+        if values.len() > MAX_LIST_VALUES {
+            let shown = values.iter().take(5).copied().collect::<Vec<_>>().join(",");
+            return Err(ApiError::invalid(
+                name,
+                &format!("{shown},... ({} values)", values.len()),
+                format!("at most {MAX_LIST_VALUES} values"),
+            ));
+        }
+        let mut out: Vec<T> = Vec::with_capacity(values.len());
+        for v in values {
+            let item = T::parse(name, v)?;
+            if !out.contains(&item) {
+                out.push(item);
+            }
+        }
+        Ok(Some(List(out)))
     }
 }
 
@@ -224,7 +272,12 @@ pub fn document<T: ParamType>(
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
     use utoipa::openapi::{Deprecated, Required};
     let lines: Vec<&str> = doc.iter().map(|l| l.trim()).collect();
-    let description = lines.join("\n").trim().to_owned();
+    let mut description = lines.join("\n").trim().to_owned();
+    if T::IS_LIST {
+        description.push_str(&format!(
+            " At most {MAX_LIST_VALUES} values; a value given twice counts once."
+        ));
+    }
     let mut b = ParameterBuilder::new()
         .name(name)
         .parameter_in(ParameterIn::Query)
@@ -773,5 +826,27 @@ mod tests {
         assert!(e.to_string().contains("repeated"), "{e}");
         let e = parse("from=2000&limit=0").unwrap_err();
         assert!(e.to_string().contains("from 1 to 10000"), "{e}");
+    }
+
+    #[test]
+    fn lists_are_capped_and_deduplicated() {
+        let s = parse("from=2000&year=2024,2014,2024&year=2014").unwrap();
+        let years: Vec<u16> = s.year.unwrap().values().iter().map(|y| y.get()).collect();
+        assert_eq!(years, [2024, 2014], "first occurrence first, each once");
+        let many = vec!["2024"; MAX_LIST_VALUES + 1].join(",");
+        let e = parse(&format!("from=2000&year={many}")).unwrap_err();
+        assert!(e.to_string().contains("at most 300 values"), "{e}");
+        let ApiError::InvalidParameter { value, .. } = e else {
+            panic!("{e}")
+        };
+        assert!(value.len() < 100, "the value is not echoed whole: {value}");
+        let params = <Sample as utoipa::IntoParams>::into_params(|| None);
+        let json = serde_json::to_value(&params).unwrap();
+        assert!(
+            json[0]["description"]
+                .as_str()
+                .unwrap()
+                .ends_with("At most 300 values; a value given twice counts once.")
+        );
     }
 }

@@ -65,6 +65,8 @@ pub mod wire {
         NoPeriod,
         /// A figure the measure needs is missing.
         MissingValue,
+        /// The result is outside the range of whole dollars computed.
+        Overflow,
     }
 }
 
@@ -194,7 +196,9 @@ pub struct BalanceRecord<'a> {
     pub imports_usd: Option<i64>,
     /// exports_usd - imports_usd when both flows are known; otherwise the
     /// balance the source reported on its own.
-    pub balance_usd: i64,
+    pub balance_usd: Option<i64>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub balance_usd_reason: Reason,
     /// `flows` (computed from the two flows) or `reported` (printed on its own).
     #[schema(example = "flows")]
     pub balance_basis: &'static str,
@@ -221,7 +225,8 @@ impl<'a> BalanceRecord<'a> {
             year: r.year.get(),
             exports_usd: r.exports_usd,
             imports_usd: r.imports_usd,
-            balance_usd: r.balance_usd,
+            balance_usd: value(&r.balance_usd),
+            balance_usd_reason: reason(&r.balance_usd),
             balance_basis: r.basis.as_str(),
             reported_balance_usd: r.reported_balance_usd,
             tsi: value(&r.tsi),
@@ -247,7 +252,7 @@ impl Sortable for BalanceRecord<'_> {
             0 => text(self.group),
             1 => text(self.partner.as_str()),
             2 => int(self.year.into()),
-            3 => int(self.balance_usd),
+            3 => self.balance_usd.into(),
             4 => self.exports_usd.into(),
             5 => self.imports_usd.into(),
             _ => self.tsi.into(),
@@ -467,6 +472,8 @@ pub struct ProfileRecord<'a> {
     pub imports_usd: Option<i64>,
     pub exports_usd: Option<i64>,
     pub balance_usd: Option<i64>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub balance_usd_reason: Reason,
     pub balance_basis: Option<&'static str>,
     pub tsi: Option<f64>,
     #[schema(value_type = Option<wire::UndefinedReason>)]
@@ -501,7 +508,8 @@ impl<'a> ProfileRecord<'a> {
             year: r.year.get(),
             imports_usd: r.imports_usd,
             exports_usd: r.exports_usd,
-            balance_usd: r.balance_usd,
+            balance_usd: value(&r.balance_usd),
+            balance_usd_reason: reason(&r.balance_usd),
             balance_basis: r.balance_basis.map(|b| b.as_str()),
             tsi: value(&r.tsi),
             tsi_reason: reason(&r.tsi),
@@ -684,7 +692,8 @@ mod tests {
                 UndefinedReason::NegativeBase,
                 UndefinedReason::SignChange,
                 UndefinedReason::NoPeriod,
-                UndefinedReason::MissingValue
+                UndefinedReason::MissingValue,
+                UndefinedReason::Overflow
             ]),
             names(Undefined::ALL)
         );

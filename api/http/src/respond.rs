@@ -1,15 +1,18 @@
 //! Shaping responses: the JSON envelope, CSV, ETag and 304, cache headers,
-//! and a cache of rendered responses per data version.
+//! content encoding, and a cache of rendered responses per data version,
+//! bounded in bytes.
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse};
 use bytes::Bytes;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::encoding::{self, Coding, Negotiated};
 
 use super::error::ApiError;
 use super::params::{Format, PageRequest, SortOrder, Sortable};
@@ -56,16 +59,24 @@ pub struct Single<T: ToSchema> {
     pub meta: Meta,
 }
 
-/// A rendered response, kept for repeated queries.
-#[derive(Debug, Clone)]
+/// A rendered response, kept for repeated queries, with each compressed
+/// variant made the first time a client asks for it.
+#[derive(Debug)]
 pub struct Rendered {
     pub body: Bytes,
     pub content_type: &'static str,
     pub etag: HeaderValue,
+    gzip: OnceLock<Bytes>,
+    brotli: OnceLock<Bytes>,
 }
 
 impl Rendered {
-    pub fn new(body: Vec<u8>, content_type: &'static str) -> Rendered {
+    pub fn new(mut body: Vec<u8>, content_type: &'static str) -> Rendered {
+        // A cached body keeps no spare capacity (serde_json's buffer can be
+        // twice the length): the cache's byte budget counts what is held.
+        if body.capacity() > body.len() + body.len() / 8 {
+            body.shrink_to_fit();
+        }
         let mut h = std::collections::hash_map::DefaultHasher::new();
         body.hash(&mut h);
         let etag = HeaderValue::from_str(&format!("W/\"{:016x}-{:x}\"", h.finish(), body.len()))
@@ -74,7 +85,31 @@ impl Rendered {
             body: Bytes::from(body),
             content_type,
             etag,
+            gzip: OnceLock::new(),
+            brotli: OnceLock::new(),
         }
+    }
+
+    /// The body in `coding`, compressed once; and whether this call made it.
+    fn variant(&self, coding: Coding) -> (Bytes, bool) {
+        let cell = match coding {
+            Coding::Identity => return (self.body.clone(), false),
+            Coding::Gzip => &self.gzip,
+            Coding::Brotli => &self.brotli,
+        };
+        let mut made = false;
+        let bytes = cell.get_or_init(|| {
+            made = true;
+            encoding::compress(coding, &self.body)
+        });
+        (bytes.clone(), made)
+    }
+
+    /// Bytes held: the body and every variant made so far.
+    pub fn bytes(&self) -> usize {
+        self.body.len()
+            + self.gzip.get().map_or(0, Bytes::len)
+            + self.brotli.get().map_or(0, Bytes::len)
     }
 }
 
@@ -186,13 +221,8 @@ pub fn render_listing<T: Serialize + ToSchema>(
             Ok(Rendered::new(body, "application/json"))
         }
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::with_capacity(data.len() * 128));
-            for r in &data {
-                w.serialize(r)
-                    .map_err(|e| ApiError::Internal(e.to_string()))?;
-            }
-            let body = w
-                .into_inner()
+            let mut body = Vec::with_capacity(data.len() * 160);
+            crate::csv_out::write_records(&data, &mut body)
                 .map_err(|e| ApiError::Internal(e.to_string()))?;
             Ok(Rendered::new(body, "text/csv; charset=utf-8"))
         }
@@ -225,12 +255,16 @@ impl CachePolicy {
     }
 }
 
-/// The HTTP response for a rendered body: 304 when the client's ETag matches.
+/// The HTTP response for a rendered body: 304 when the client's ETag
+/// matches; otherwise the body in the coding the client accepts, compressed
+/// once and kept with the rendered response. `cached` is the cache entry the
+/// response came from, re-weighed when a new variant was made.
 pub fn respond(
     req: &HttpRequest,
-    rendered: &Rendered,
+    rendered: &Arc<Rendered>,
     policy: &CachePolicy,
     stale: bool,
+    cached: Option<(&ResponseCache, CacheKeyRef<'_>)>,
 ) -> HttpResponse {
     let matches = req
         .headers()
@@ -262,23 +296,46 @@ pub fn respond(
     if stale {
         builder.insert_header(("X-Data-Stale", HeaderValue::from_static("true")));
     }
+    builder.extensions_mut().insert(Negotiated);
     if matches {
         return builder.finish();
+    }
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok());
+    let coding = encoding::negotiate(accept, rendered.body.len());
+    let (body, made) = rendered.variant(coding);
+    if made && let Some((cache, key)) = cached {
+        cache.reweigh(key, rendered);
+    }
+    if let Some(value) = coding.header() {
+        builder.insert_header((header::CONTENT_ENCODING, value));
     }
     builder.insert_header((
         header::CONTENT_TYPE,
         HeaderValue::from_static(rendered.content_type),
     ));
-    builder.body(rendered.body.clone())
+    builder.body(body)
 }
 
 /// What decides a rendered response: the data version, whether the Accept
 /// header chose CSV, and the path and query.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CacheKey {
-    version: i64,
-    accept_csv: bool,
-    uri: String,
+    pub version: i64,
+    pub accept_csv: bool,
+    pub uri: String,
+}
+
+impl CacheKey {
+    pub fn as_ref(&self) -> CacheKeyRef<'_> {
+        CacheKeyRef {
+            version: self.version,
+            accept_csv: self.accept_csv,
+            uri: &self.uri,
+        }
+    }
 }
 
 /// A [`CacheKey`] borrowing the request's URI, so a cache hit allocates
@@ -307,16 +364,143 @@ impl quick_cache::Equivalent<CacheKey> for CacheKeyRef<'_> {
     }
 }
 
-/// Rendered responses.
-pub type ResponseCache = quick_cache::sync::Cache<CacheKey, Arc<Rendered>>;
+/// Bytes of bookkeeping per entry counted on top of the bytes it holds.
+const ENTRY_OVERHEAD: usize = 256;
+
+/// A kept response and what it cost when it was (last) inserted: its bytes
+/// (body and compressed variants), its key and the bookkeeping around
+/// them. The cost is fixed per insertion (the cache subtracts what it
+/// added); a new variant is counted by inserting again.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    rendered: Arc<Rendered>,
+    weight: u64,
+}
+
+/// What a cache entry costs, as recorded in it.
+#[derive(Debug, Clone, Copy)]
+pub struct EntryWeight;
+
+impl quick_cache::Weighter<CacheKey, Entry> for EntryWeight {
+    fn weight(&self, _key: &CacheKey, entry: &Entry) -> u64 {
+        entry.weight
+    }
+}
+
+/// Rendered responses of the current data version, bounded in entries and
+/// in bytes (compressed variants counted); a response larger than
+/// `max_entry_bytes` is served but not kept.
+#[derive(Debug)]
+pub struct ResponseCache {
+    entries: quick_cache::sync::Cache<CacheKey, Entry, EntryWeight>,
+    max_entry_bytes: usize,
+}
+
+impl ResponseCache {
+    pub fn new(max_entries: usize, max_bytes: u64, max_entry_bytes: usize) -> ResponseCache {
+        ResponseCache {
+            entries: quick_cache::sync::Cache::with_weighter(max_entries, max_bytes, EntryWeight),
+            max_entry_bytes,
+        }
+    }
+
+    pub fn get(&self, key: &CacheKeyRef<'_>) -> Option<Arc<Rendered>> {
+        self.entries.get(key).map(|e| e.rendered)
+    }
+
+    fn entry(key: &CacheKey, rendered: &Arc<Rendered>) -> Entry {
+        Entry {
+            rendered: rendered.clone(),
+            weight: (key.uri.len() + rendered.bytes() + ENTRY_OVERHEAD) as u64,
+        }
+    }
+
+    /// Keeps a response, unless it is larger than an entry may be.
+    pub fn insert(&self, key: CacheKey, rendered: Arc<Rendered>) {
+        if rendered.bytes() <= self.max_entry_bytes {
+            let entry = Self::entry(&key, &rendered);
+            self.entries.insert(key, entry);
+        }
+    }
+
+    /// Counts a new variant of a kept response (or drops the entry if it
+    /// has grown past the entry limit).
+    pub fn reweigh(&self, key: CacheKeyRef<'_>, rendered: &Arc<Rendered>) {
+        if rendered.bytes() <= self.max_entry_bytes {
+            let key = key.to_owned_key();
+            let entry = Self::entry(&key, rendered);
+            self.entries.insert(key, entry);
+        } else {
+            self.entries.remove(&key);
+        }
+    }
+
+    pub fn clear(&self) {
+        self.entries.clear();
+    }
+
+    /// Bytes held, as weighed.
+    pub fn weight(&self) -> u64 {
+        self.entries.weight()
+    }
+
+    /// Entries held.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn the_cache_is_bounded_in_bytes_variants_counted() {
+        let cache = ResponseCache::new(1000, 200_000, 50_000);
+        let body = |n: usize| Arc::new(Rendered::new(vec![b'x'; n], "application/json"));
+        for i in 0..100 {
+            cache.insert(
+                CacheKey {
+                    version: 1,
+                    accept_csv: false,
+                    uri: format!("/v1/imports?partner={i}"),
+                },
+                body(10_000),
+            );
+        }
+        assert!(cache.weight() <= 200_000, "{}", cache.weight());
+        assert!(cache.len() < 100);
+        // Too large for one entry: served, not kept.
+        let big = CacheKey {
+            version: 1,
+            accept_csv: false,
+            uri: "/big".to_owned(),
+        };
+        cache.insert(big.clone(), body(60_000));
+        assert!(cache.get(&big.as_ref()).is_none());
+        // A variant made later counts.
+        let key = CacheKey {
+            version: 1,
+            accept_csv: false,
+            uri: "/v".to_owned(),
+        };
+        let r = body(20_000);
+        cache.insert(key.clone(), r.clone());
+        let before = cache.weight();
+        let (_, made) = r.variant(Coding::Gzip);
+        assert!(made);
+        cache.reweigh(key.as_ref(), &r);
+        assert!(cache.weight() > before);
+        assert!(!r.variant(Coding::Gzip).1, "made once");
+    }
+
+    #[test]
     fn a_borrowed_key_finds_what_its_owned_key_stored() {
-        let cache = ResponseCache::new(8);
+        let cache = ResponseCache::new(8, 1 << 20, 1 << 20);
         let key = CacheKeyRef {
             version: 3,
             accept_csv: false,

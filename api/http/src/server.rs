@@ -13,7 +13,7 @@ use actix_governor::{Governor, GovernorConfig, KeyExtractor, SimpleKeyExtraction
 use actix_web::body::MessageBody;
 use actix_web::dev::{ResourceDef, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::middleware::{Compress, Condition};
+use actix_web::middleware::Condition;
 use actix_web::{App, HttpRequest, HttpResponse, HttpResponseBuilder, HttpServer, get, web};
 use atp_query::ReadModel;
 use serde::Serialize;
@@ -229,23 +229,48 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
     }
 }
 
-/// Checks the database's data version and swaps in a new read model when it
-/// changed; marks the database down (reads keep being served) when it cannot
-/// be reached, and up again when it can.
-pub async fn refresh(state: &AppState) {
+/// Checks the database's data version (a probe with its own deadline,
+/// `probe_timeout`) and swaps in a new read model when it changed; marks
+/// the database down (reads keep being served, writes are refused) when the
+/// probe fails or does not answer in time, and up again when it answers.
+/// A database that hangs (a stopped process keeps its connections open) is
+/// noticed within `refresh_interval` + `probe_timeout`. Never more than one
+/// probe waits on the database at a time.
+pub async fn refresh(state: &web::Data<AppState>) {
     let Some(store) = state.store.clone() else {
         return;
     };
+    if state.probing.swap(true, Ordering::AcqRel) {
+        mark_down(state, "the last health probe has not returned");
+        return;
+    }
     let current = state.model.load().version;
     let default = state.settings.default_dataset.clone();
-    let result = web::block(move || -> Result<Option<ReadModel>, super::Unavailable> {
-        let version = store.data_version()?;
-        if version == current {
-            return Ok(None);
+    let probing = state.clone();
+    let probe = web::block(move || -> Result<Option<ReadModel>, super::Unavailable> {
+        let result = store.data_version().and_then(|version| {
+            if version == current {
+                Ok(None)
+            } else {
+                store.load(default.as_deref()).map(Some)
+            }
+        });
+        probing.probing.store(false, Ordering::Release);
+        result
+    });
+    // The deadline covers the probe; loading a new model of a live
+    // database may take longer, and is let finish.
+    let deadline = state.settings.probe_timeout;
+    let result = match tokio::time::timeout(deadline, probe).await {
+        Ok(done) => done,
+        Err(_) => {
+            mark_down(
+                state,
+                &format!("no answer within {} ms", deadline.as_millis()),
+            );
+            return;
         }
-        store.load(default.as_deref()).map(Some)
-    })
-    .await;
+    };
     match result {
         Ok(Ok(model)) => {
             if state.database_down.swap(false, Ordering::Relaxed) {
@@ -258,12 +283,14 @@ pub async fn refresh(state: &AppState) {
                 }
             }
         }
-        Ok(Err(e)) => {
-            if !state.database_down.swap(true, Ordering::Relaxed) {
-                tracing::warn!(error = %e, "database unreachable; serving the last loaded data");
-            }
-        }
+        Ok(Err(e)) => mark_down(state, &e.to_string()),
         Err(e) => tracing::error!(error = %e, "refresh task failed"),
+    }
+}
+
+fn mark_down(state: &AppState, why: &str) {
+    if !state.database_down.swap(true, Ordering::Relaxed) {
+        tracing::warn!(error = %why, "database unreachable; serving the last loaded data");
     }
 }
 
@@ -317,24 +344,29 @@ pub fn app(
 > {
     let settings = &parts.state.settings;
     let limit_on = settings.rate_limit.per_second > 0;
+    // The rate limit applies to the API, never to health checks and metrics.
     let (app, _) = App::new()
         .into_utoipa_app()
         .app_data(parts.state.clone())
         .app_data(parts.routes.clone())
         .service(healthz)
         .service(readyz)
-        .service(scope::scope("/v1").configure(v1))
+        .service(
+            scope::scope("/v1")
+                .wrap(Condition::new(limit_on, Governor::new(&parts.limiter)))
+                .configure(v1),
+        )
         .split_for_parts();
-    // Innermost first; the outermost sees every request, including those the
-    // rate limiter refuses.
+    // Innermost first; the outermost sees every request.
     app.app_data(parts.metrics.clone())
         .route("/metrics", web::get().to(observe::metrics_endpoint))
-        .wrap(Condition::new(limit_on, Governor::new(&parts.limiter)))
         .wrap(Condition::new(
             !settings.cors_origins.is_empty(),
             cors(&settings.cors_origins),
         ))
-        .wrap(Compress::default())
+        .wrap(actix_web::middleware::from_fn(
+            crate::encoding::compress_response,
+        ))
         .wrap(actix_web::middleware::from_fn(observe_request))
         .service(
             SwaggerUi::new("/docs/{_:.*}")

@@ -56,6 +56,11 @@ pub struct Settings {
     pub cache_max_age: Duration,
     /// Rendered responses kept in memory per data version (0: none).
     pub response_cache_entries: usize,
+    /// Bytes those responses may hold in all, compressed variants counted
+    /// (0: no cache).
+    pub response_cache_bytes: u64,
+    /// The largest response kept (larger ones are served, not kept).
+    pub response_cache_max_entry_bytes: usize,
     /// How often the storage is checked for new data and for health.
     pub refresh_interval: Duration,
     /// The dataset a query gets when it names none.
@@ -64,6 +69,18 @@ pub struct Settings {
     pub write_token: Option<Secret>,
     /// Largest accepted upload, in bytes.
     pub max_upload_bytes: usize,
+    /// How long an upload's body may take to arrive in all.
+    pub upload_timeout: Duration,
+    /// How long an upload may send nothing before it is refused.
+    pub upload_idle_timeout: Duration,
+    /// Uploads handled at once; more get 503 with `Retry-After`.
+    pub max_concurrent_uploads: usize,
+    /// How long a write may wait on the database before it is answered 503.
+    pub write_timeout: Duration,
+    /// How long the health probe waits for the database before it counts
+    /// it as down (so an outage is noticed within `refresh_interval` plus
+    /// this).
+    pub probe_timeout: Duration,
     /// Requests per client address.
     pub rate_limit: RateLimit,
 }
@@ -75,10 +92,17 @@ impl Default for Settings {
             cors_origins: Vec::new(),
             cache_max_age: Duration::from_secs(60),
             response_cache_entries: 4096,
+            response_cache_bytes: 64 * 1024 * 1024,
+            response_cache_max_entry_bytes: 4 * 1024 * 1024,
             refresh_interval: Duration::from_secs(2),
             default_dataset: None,
             write_token: None,
             max_upload_bytes: 64 * 1024 * 1024,
+            upload_timeout: Duration::from_secs(60),
+            upload_idle_timeout: Duration::from_secs(10),
+            max_concurrent_uploads: 2,
+            write_timeout: Duration::from_secs(60),
+            probe_timeout: Duration::from_secs(1),
             rate_limit: RateLimit {
                 per_second: 0,
                 burst: 50,

@@ -1,6 +1,8 @@
 //! Protected writes: upload a dataset, delete one. Enabled only when a write
 //! token is configured; the token is compared in constant time.
 
+use std::sync::atomic::Ordering;
+
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, post, web};
 use futures_util::StreamExt as _;
@@ -50,12 +52,18 @@ fn authorize(req: &HttpRequest, state: &AppState) -> Result<(), ApiError> {
     }
 }
 
-/// Reads the body up to the configured limit (413 beyond it).
+/// The most of a declared `Content-Length` reserved before the bytes
+/// arrive: the buffer grows with what is actually received.
+const INITIAL_BODY_CAPACITY: usize = 1024 * 1024;
+
+/// Reads the body up to the configured limit (413 beyond it), within the
+/// upload timeouts (408 when the client sends too slowly).
 async fn read_body(
     req: &HttpRequest,
     mut payload: web::Payload,
-    limit: usize,
+    state: &AppState,
 ) -> Result<Vec<u8>, ApiError> {
+    let limit = state.settings.max_upload_bytes;
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -64,8 +72,34 @@ async fn read_body(
     if declared.is_some_and(|n| n > limit) {
         return Err(ApiError::PayloadTooLarge { limit });
     }
-    let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit));
-    while let Some(chunk) = payload.next().await {
+    let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit).min(INITIAL_BODY_CAPACITY));
+    let idle = state.settings.upload_idle_timeout;
+    let total = state.settings.upload_timeout;
+    let deadline = tokio::time::Instant::now() + total;
+    loop {
+        let wait = deadline
+            .saturating_duration_since(tokio::time::Instant::now())
+            .min(idle);
+        let next = match tokio::time::timeout(wait, payload.next()).await {
+            Ok(next) => next,
+            Err(_) => {
+                let why = if tokio::time::Instant::now() >= deadline {
+                    format!(
+                        "the body did not arrive within {} s ({} bytes received)",
+                        total.as_secs(),
+                        body.len()
+                    )
+                } else {
+                    format!(
+                        "no bytes of the body for {} s ({} bytes received)",
+                        idle.as_secs(),
+                        body.len()
+                    )
+                };
+                return Err(ApiError::RequestTimeout(why));
+            }
+        };
+        let Some(chunk) = next else { break };
         let chunk = chunk
             .map_err(|e| ApiError::invalid("body", "", format!("a readable request body ({e})")))?;
         if body.len() + chunk.len() > limit {
@@ -81,6 +115,67 @@ async fn read_body(
         ));
     }
     Ok(body)
+}
+
+/// One of the uploads handled at once; released when dropped.
+struct UploadSlot<'a>(&'a AppState);
+
+impl<'a> UploadSlot<'a> {
+    /// A slot, or 503 with `Retry-After` when all are taken.
+    fn take(state: &'a AppState) -> Result<UploadSlot<'a>, ApiError> {
+        let max = state.settings.max_concurrent_uploads.max(1);
+        let taken = state
+            .uploads
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < max).then_some(n + 1)
+            });
+        match taken {
+            Ok(_) => Ok(UploadSlot(state)),
+            Err(_) => Err(ApiError::Busy {
+                message: format!(
+                    "{max} uploads are being handled, as many as the server takes at once; \
+                     retry shortly"
+                ),
+                retry_after: 5,
+            }),
+        }
+    }
+}
+
+impl Drop for UploadSlot<'_> {
+    fn drop(&mut self) {
+        self.0.uploads.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Refuses a write at once while the database is known to be unreachable.
+fn database_reachable(state: &AppState) -> Result<(), ApiError> {
+    if state.is_stale() {
+        return Err(ApiError::Unavailable(
+            "the database is unreachable; reads are served from the last loaded data, \
+             writes are refused until it returns"
+                .to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// Runs a write on the blocking pool, answering 503 if the database does
+/// not answer within `write_timeout` (the write then completes or rolls
+/// back on its own when the database does).
+async fn bounded_write<T: Send + 'static>(
+    state: &AppState,
+    write: impl FnOnce() -> Result<T, crate::datastore::WriteError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let limit = state.settings.write_timeout;
+    match tokio::time::timeout(limit, web::block(write)).await {
+        Ok(done) => Ok(done.map_err(|e| ApiError::Internal(e.to_string()))??),
+        Err(_) => Err(ApiError::Unavailable(format!(
+            "the database did not answer within {} s; the write was not confirmed (it is \
+             applied whole or not at all: see /v1/datasets for its outcome)",
+            limit.as_secs()
+        ))),
+    }
 }
 
 query_params! {
@@ -119,9 +214,10 @@ query_params! {
         (status = 401, description = "No bearer token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Wrong token, or writes disabled", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The dataset exists (use replace=true)", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive within `upload_timeout` (or stalled for `upload_idle_timeout`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The file was refused; nothing was written", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unreachable", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable or did not answer within `write_timeout`, or `max_concurrent_uploads` uploads are being handled (`Retry-After`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/datasets")]
@@ -136,7 +232,9 @@ pub async fn create_dataset(
         atp_core::dataset::validate_dataset_id(id)
             .map_err(|e| ApiError::invalid("dataset", id, e))?;
     }
-    let body = read_body(&req, payload, state.settings.max_upload_bytes).await?;
+    let _slot = UploadSlot::take(&state)?;
+    database_reachable(&state)?;
+    let body = read_body(&req, payload, &state).await?;
     let Some(store) = state.store.clone() else {
         return Err(ApiError::Unavailable("no database".to_owned()));
     };
@@ -146,9 +244,7 @@ pub async fn create_dataset(
         dataset: q.dataset,
         replace: q.replace.unwrap_or(false),
     };
-    let summary = web::block(move || store.import(upload))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))??;
+    let summary = bounded_write(&state, move || store.import(upload)).await?;
     tracing::info!(dataset = %summary.dataset_id, rows = summary.rows, replaced = summary.replaced, "imported through the API");
     super::server::refresh(&state).await;
     let model = state.model.load();
@@ -179,7 +275,8 @@ pub async fn create_dataset(
 
 /// Delete a dataset
 ///
-/// Removes the dataset and all its observations. Needs the write token.
+/// Removes the dataset and all its observations. Needs the write token. The
+/// built-in dataset cannot be deleted (409): it is part of the service.
 #[utoipa::path(
     tag = "writes",
     operation_id = "delete_dataset",
@@ -190,7 +287,8 @@ pub async fn create_dataset(
         (status = 401, description = "No bearer token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Wrong token, or writes disabled", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such dataset", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unreachable", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The built-in dataset, which is part of the service, cannot be deleted", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable or did not answer within `write_timeout`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/datasets/{id}")]
@@ -204,12 +302,11 @@ pub async fn delete_dataset(
     let Some(store) = state.store.clone() else {
         return Err(ApiError::Unavailable("no database".to_owned()));
     };
+    database_reachable(&state)?;
     let id = id.into_inner();
     let deleted = {
         let id = id.clone();
-        web::block(move || store.delete(&id))
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))??
+        bounded_write(&state, move || store.delete(&id)).await?
     };
     if !deleted {
         return Err(ApiError::no_dataset(&id));

@@ -4,11 +4,7 @@
 //! suite runs the same contract over HTTP against the real binary on both
 //! databases.
 
-#![expect(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "tests fail loudly"
-)]
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 use std::sync::{Arc, Mutex};
 
@@ -92,7 +88,9 @@ fn parts(store: Arc<MemoryStore>) -> AppParts {
     AppParts::new(AppState::new(brief_model(0, true), Some(store), settings)).unwrap()
 }
 
-async fn json(resp: actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>) -> serde_json::Value {
+async fn json(
+    resp: actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+) -> serde_json::Value {
     let body = test::read_body(resp).await;
     serde_json::from_slice(&body).unwrap()
 }
@@ -136,7 +134,11 @@ async fn errors_are_problem_json() {
     let app = test::init_service(app(&parts(Arc::default()))).await;
     for (uri, status, parameter) in [
         ("/v1/imports?yeer=2024", 400, Some("yeer")),
-        ("/v1/growth?flow=imports&from=2024&to=2014", 400, Some("from")),
+        (
+            "/v1/growth?flow=imports&from=2024&to=2014",
+            400,
+            Some("from"),
+        ),
         ("/v1/nothing", 404, None),
     ] {
         let resp = test::call_service(&app, TestRequest::get().uri(uri).to_request()).await;
@@ -173,14 +175,20 @@ async fn uploads_go_through_the_data_store() {
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        test::call_service(&app, post(Some("wrong"), b"x")).await.status(),
+        test::call_service(&app, post(Some("wrong"), b"x"))
+            .await
+            .status(),
         StatusCode::FORBIDDEN
     );
     let refused = test::call_service(&app, post(Some("t0ken"), b"bad")).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let problem = json(refused).await;
     assert_eq!(
-        (problem["file"].as_str(), problem["row"].as_u64(), problem["field"].as_str()),
+        (
+            problem["file"].as_str(),
+            problem["row"].as_u64(),
+            problem["field"].as_str()
+        ),
         (Some("f.csv"), Some(2), Some("value_usd"))
     );
     let created = test::call_service(&app, post(Some("t0ken"), b"dataset,group\n")).await;
@@ -188,7 +196,11 @@ async fn uploads_go_through_the_data_store() {
     let uploads = store.uploads.lock().unwrap();
     assert_eq!(uploads.len(), 1);
     assert_eq!(
-        (uploads[0].file_name.as_str(), uploads[0].dataset.as_deref(), uploads[0].replace),
+        (
+            uploads[0].file_name.as_str(),
+            uploads[0].dataset.as_deref(),
+            uploads[0].replace
+        ),
         ("f.csv", Some("kiat-2026-04"), true)
     );
 }

@@ -4,6 +4,7 @@
 //! one transaction.
 
 pub mod census;
+pub mod text;
 pub mod tidy;
 
 use std::fmt;
@@ -83,7 +84,7 @@ impl IngestError {
             file: file.to_owned(),
             row: Some(row),
             field: Some(field.to_owned()),
-            value: Some(value.to_owned()),
+            value: Some(text::echo(value)),
             expected: expected.into(),
         }
     }
@@ -181,6 +182,7 @@ pub fn prepare(
                         "a dataset description: a JSON object with id, title, publisher, citation, source_url (or null), vintage and notes ({e})"
                     ),
                 })?;
+                check_description(name, &info)?;
                 if let Some(id) = dataset.filter(|id| *id != info.id) {
                     return Err(IngestError::field(
                         name,
@@ -304,6 +306,35 @@ pub fn prepare(
 }
 
 pub use atp_core::dataset::validate_dataset_id;
+
+/// The text fields of a dataset description, checked like any text read.
+fn check_description(file: &str, info: &DatasetInfo) -> Result<(), IngestError> {
+    const MAX_NOTES: usize = 100;
+    let fields = [
+        ("id", info.id.as_str()),
+        ("title", info.title.as_str()),
+        ("publisher", info.publisher.as_str()),
+        ("citation", info.citation.as_str()),
+        ("source_url", info.source_url.as_deref().unwrap_or("")),
+        ("vintage", info.vintage.as_str()),
+    ];
+    for (field, value) in fields {
+        text::check_text(file, 1, field, value)?;
+    }
+    if info.notes.len() > MAX_NOTES {
+        return Err(IngestError::field(
+            file,
+            1,
+            "notes",
+            &format!("{} notes", info.notes.len()),
+            format!("at most {MAX_NOTES} notes"),
+        ));
+    }
+    for note in &info.notes {
+        text::check_text(file, 1, "notes", note)?;
+    }
+    Ok(())
+}
 
 fn default_info(id: &str, format: SourceFormat, retrieved: &str) -> DatasetInfo {
     match format {

@@ -16,6 +16,7 @@ use atp_core::{
 };
 
 use super::IngestError;
+use crate::text::{check_dollars, check_text, unclosed_quote};
 
 const REQUIRED: [&str; 8] = [
     "dataset",
@@ -58,6 +59,23 @@ pub fn parse(
         .flexible(false)
         .from_reader(bytes);
     let headers = reader.headers().map_err(|e| csv_error(file, &e))?.clone();
+    // A quote left open would swallow every line after it into one field:
+    // refused, naming where it opens.
+    if let Some((line, col)) = unclosed_quote(bytes) {
+        let name = headers.get(col).map_or("(no such column)", str::trim);
+        return Err(IngestError {
+            file: file.to_owned(),
+            row: Some(line),
+            field: Some(name.to_owned()),
+            value: None,
+            expected: "a closed quote: the quoted field that opens here runs to the end of the \
+                       file, which would swallow every line after it"
+                .to_owned(),
+        });
+    }
+    for h in headers.iter() {
+        check_text(file, 1, "header", h)?;
+    }
     let mut column: HashMap<&str, usize> = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
         let name = h.trim();
@@ -107,6 +125,11 @@ pub fn parse(
             Err(e) => return Err(csv_error(file, &e)),
         }
         let line = record.position().map_or(0, |p| p.line());
+        // Every field is one line of text without control characters: so
+        // every line of the file is accounted for, one record each.
+        for (i, value) in record.iter().enumerate() {
+            check_text(file, line, headers.get(i).unwrap_or("?").trim(), value)?;
+        }
         let get = |name: &str| {
             column
                 .get(name)
@@ -155,6 +178,7 @@ pub fn parse(
                 "expected whole US dollars (an integer, no separators)",
             )
         })?;
+        let value_usd = check_dollars(file, line, "value_usd", value_usd)?;
         if key.measure != Measure::Balance && value_usd < 0 {
             return Err(IngestError::field(
                 file,
@@ -167,15 +191,20 @@ pub fn parse(
         let status = Status::try_from(get("status")).map_err(|e| field_err("status", e))?;
         let rounding_usd = match get("rounding_usd") {
             "" => None,
-            r => Some(r.parse::<i64>().ok().filter(|r| *r > 0).ok_or_else(|| {
-                IngestError::field(
-                    file,
-                    line,
-                    "rounding_usd",
-                    r,
-                    "expected a positive whole number of US dollars, or nothing",
-                )
-            })?),
+            r => Some(
+                r.parse::<i64>()
+                    .ok()
+                    .filter(|r| (1..=atp_core::analytics::MAX_ABS_VALUE_USD).contains(r))
+                    .ok_or_else(|| {
+                        IngestError::field(
+                            file,
+                            line,
+                            "rounding_usd",
+                            r,
+                            "expected a positive whole number of US dollars up to 10^15, or nothing",
+                        )
+                    })?,
+            ),
         };
         let derivation = match (status, get("formula")) {
             (Status::Derived, "") => {

@@ -117,7 +117,8 @@ impl<'m> Scope<'m> {
         let mut formula = world_key.to_string();
         for &p in &self.listed {
             let k = SeriesKey { partner: p, ..key };
-            rest -= self.ds.get(&k)?.value_usd;
+            // Checked: a value that would wrap around is not served at all.
+            rest = analytics::difference(rest, self.ds.get(&k)?.value_usd).ok()?;
             formula.push_str(" - ");
             formula.push_str(&k.to_string());
         }
@@ -218,7 +219,7 @@ pub fn flows<'m>(
 struct BalanceValue {
     exports: Option<i64>,
     imports: Option<i64>,
-    balance: i64,
+    balance: Computed<i64>,
     basis: BalanceBasis,
     reported: Option<i64>,
     status: Status,
@@ -261,7 +262,7 @@ fn balance_at(
         _ => reported.map(|o| BalanceValue {
             exports: x.as_ref().map(|f| f.0),
             imports: m.as_ref().map(|f| f.0),
-            balance: o.value_usd,
+            balance: Ok(o.value_usd),
             basis: BalanceBasis::Reported,
             reported: Some(o.value_usd),
             status: o.provenance.status,
@@ -339,9 +340,8 @@ fn series_value(
                 year,
             })
             .map(|(value, origin)| (value, origin.status())),
-        GrowthMeasure::Balance => {
-            balance_at(scope, group, partner, year).map(|b| (b.balance, b.status))
-        }
+        GrowthMeasure::Balance => balance_at(scope, group, partner, year)
+            .and_then(|b| b.balance.ok().map(|v| (v, b.status))),
     }
 }
 
@@ -384,7 +384,7 @@ pub fn growth(
                 to,
                 start_usd: start.map(|s| s.0),
                 end_usd: end.map(|e| e.0),
-                change_usd: g.map(|g| g.change_usd).ok_or(Undefined::MissingValue),
+                change_usd: g.map_or(Err(Undefined::MissingValue), |g| g.change_usd),
                 change_pct: g.map_or(missing, |g| g.change_pct),
                 multiple: g.map_or(missing, |g| g.multiple),
                 cagr_pct: g.map_or(missing, |g| g.cagr_pct),
@@ -577,7 +577,9 @@ pub fn profile(
         let (exports_share_pct, exports_rank) =
             share_and_rank(&scope, Measure::Exports, group, partner, year);
         let balance_change_usd: Computed<i64> = match (&then, &now) {
-            (Some(t), Some(n)) => Ok(n.balance - t.balance),
+            (Some(t), Some(n)) => n
+                .balance
+                .and_then(|now| t.balance.and_then(|then| analytics::difference(now, then))),
             _ => Err(Undefined::MissingValue),
         };
         out.push(ProfileRow {
@@ -587,7 +589,9 @@ pub fn profile(
             year,
             imports_usd: mi,
             exports_usd: xi,
-            balance_usd: now.as_ref().map(|b| b.balance),
+            balance_usd: now
+                .as_ref()
+                .map_or(Err(Undefined::MissingValue), |b| b.balance),
             balance_basis: now.as_ref().map(|b| b.basis),
             tsi,
             imports_share_pct,
@@ -723,7 +727,10 @@ mod tests {
         let rows = flows(&m, ds, Flow::Imports, &sel);
         let partners: Vec<&str> = rows.iter().map(|r| r.key.partner.as_str()).collect();
         assert_eq!(partners, ["CN", "KR", "ROW", "WLD"], "each partner once");
-        let row = rows.iter().find(|r| r.key.partner.as_str() == "ROW").unwrap();
+        let row = rows
+            .iter()
+            .find(|r| r.key.partner.as_str() == "ROW")
+            .unwrap();
         assert_eq!(row.value_usd, 2_000 - 300 - 150);
         assert_eq!(
             row.origin,
@@ -748,11 +755,14 @@ mod tests {
         assert_eq!(jp.partner.as_str(), "JP");
         assert_eq!(
             (jp.balance_usd, jp.basis, jp.exports_usd),
-            (-70, BalanceBasis::Reported, None)
+            (Ok(-70), BalanceBasis::Reported, None)
         );
         assert_eq!(jp.tsi, Err(Undefined::MissingValue));
         let kr = &rows[1];
-        assert_eq!((kr.balance_usd, kr.basis), (40 - 300, BalanceBasis::Flows));
+        assert_eq!(
+            (kr.balance_usd, kr.basis),
+            (Ok(40 - 300), BalanceBasis::Flows)
+        );
         assert!((kr.tsi.unwrap() - (40.0 - 300.0) / 340.0).abs() < 1e-12);
     }
 
@@ -786,10 +796,8 @@ mod tests {
         assert_eq!(b[0].change_pct, Err(Undefined::NegativeBase));
 
         let s = shares(&m, ds, Flow::Imports, &select(&[AERO], &[], &[2024]));
-        let ranked: Vec<(&str, Option<u32>)> = s
-            .iter()
-            .map(|r| (r.partner.as_str(), r.rank))
-            .collect();
+        let ranked: Vec<(&str, Option<u32>)> =
+            s.iter().map(|r| (r.partner.as_str(), r.rank)).collect();
         assert_eq!(ranked, [("CN", Some(2)), ("KR", Some(1))]);
         assert!((s[1].share_pct.unwrap() - 15.0).abs() < 1e-12);
 
@@ -805,7 +813,13 @@ mod tests {
         let m = model();
         let ds = m.default_dataset().unwrap();
         let kr = PartnerCode::try_from("KR").unwrap();
-        let rows = profile(&m, ds, kr, Year::new(2024).unwrap(), Year::new(2014).unwrap());
+        let rows = profile(
+            &m,
+            ds,
+            kr,
+            Year::new(2024).unwrap(),
+            Year::new(2014).unwrap(),
+        );
         let groups: Vec<GroupId> = rows.iter().map(|r| r.group).collect();
         assert_eq!(groups, [GroupId::All, AERO]);
         let aero = &rows[1];

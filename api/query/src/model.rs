@@ -123,13 +123,14 @@ impl DatasetView {
 /// The `all` aggregate of each flow, partner and year: the sum of the groups
 /// present (a missing group means no trade reported for it).
 fn aggregate_all(obs: &[Observation], groups: &[Group]) -> Vec<Observation> {
-    let mut sums: HashMap<(Measure, PartnerCode, Year), (i64, u32)> = HashMap::new();
+    // `None` once a sum would overflow: such an aggregate is not served.
+    let mut sums: HashMap<(Measure, PartnerCode, Year), (Option<i64>, u32)> = HashMap::new();
     for o in obs {
         if matches!(o.key.group, GroupId::Group(_)) && o.key.measure != Measure::Balance {
             let e = sums
                 .entry((o.key.measure, o.key.partner, o.key.year))
-                .or_insert((0, 0));
-            e.0 = e.0.saturating_add(o.value_usd);
+                .or_insert((Some(0), 0));
+            e.0 = e.0.and_then(|s| s.checked_add(o.value_usd));
             e.1 += 1;
         }
     }
@@ -139,6 +140,7 @@ fn aggregate_all(obs: &[Observation], groups: &[Group]) -> Vec<Observation> {
         names.join(", ")
     );
     sums.into_iter()
+        .filter_map(|(k, (value, n))| value.map(|v| (k, (v, n))))
         .map(|((measure, partner, year), (value, n))| Observation {
             key: SeriesKey {
                 measure,

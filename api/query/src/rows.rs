@@ -64,7 +64,7 @@ pub struct BalanceRow {
     pub year: Year,
     pub exports_usd: Option<i64>,
     pub imports_usd: Option<i64>,
-    pub balance_usd: i64,
+    pub balance_usd: Computed<i64>,
     pub basis: BalanceBasis,
     /// The balance the source printed, where it printed one.
     pub reported_balance_usd: Option<i64>,
@@ -131,7 +131,7 @@ pub struct ProfileRow {
     pub year: Year,
     pub imports_usd: Option<i64>,
     pub exports_usd: Option<i64>,
-    pub balance_usd: Option<i64>,
+    pub balance_usd: Computed<i64>,
     pub balance_basis: Option<BalanceBasis>,
     pub tsi: Computed<f64>,
     pub imports_share_pct: Computed<f64>,

@@ -147,23 +147,81 @@ impl fmt::Debug for DatabaseUrl {
     }
 }
 
+/// How long connecting and one statement may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Connecting (libpq `connect_timeout`), and waiting for a pooled
+    /// connection.
+    pub connect: Duration,
+    /// One statement on PostgreSQL (`statement_timeout`); also how long a
+    /// transaction may sit idle (`idle_in_transaction_session_timeout`).
+    pub statement: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Timeouts {
+        Timeouts {
+            connect: Duration::from_secs(2),
+            statement: Duration::from_secs(120),
+        }
+    }
+}
+
+/// A PostgreSQL URL with the connection settings the service relies on,
+/// unless the URL sets them itself: a connect timeout, and TCP keepalives
+/// (a peer that vanished is noticed in about a minute instead of never).
+fn with_connection_settings(url: &str, timeouts: Timeouts) -> String {
+    let mut out = url.to_owned();
+    let secs = timeouts.connect.as_secs().max(1);
+    let settings = [
+        ("connect_timeout", secs.to_string()),
+        ("keepalives", "1".to_owned()),
+        ("keepalives_idle", "30".to_owned()),
+        ("keepalives_interval", "10".to_owned()),
+        ("keepalives_count", "3".to_owned()),
+    ];
+    for (name, value) in settings {
+        let present = url
+            .split_once('?')
+            .is_some_and(|(_, q)| q.split('&').any(|p| p.split('=').next() == Some(name)));
+        if !present {
+            out.push(if out.contains('?') { '&' } else { '?' });
+            out.push_str(name);
+            out.push('=');
+            out.push_str(&value);
+        }
+    }
+    out
+}
+
 /// Opens connections of the backend the URL names, showing the driver's own
 /// error (diesel's multi-connection `establish` would hide it).
 #[derive(Debug, Clone)]
 pub struct ConnectionManager {
     url: DatabaseUrl,
+    timeouts: Timeouts,
 }
 
 impl ConnectionManager {
-    pub fn new(url: DatabaseUrl) -> ConnectionManager {
-        ConnectionManager { url }
+    pub fn new(url: DatabaseUrl, timeouts: Timeouts) -> ConnectionManager {
+        ConnectionManager { url, timeouts }
     }
 
     /// A single connection, outside any pool.
-    pub fn establish(url: &DatabaseUrl) -> Result<AnyConnection, diesel::ConnectionError> {
+    pub fn establish(
+        url: &DatabaseUrl,
+        timeouts: Timeouts,
+    ) -> Result<AnyConnection, diesel::ConnectionError> {
         match url.backend {
             Backend::Postgres => {
-                PgConnection::establish(url.target()).map(AnyConnection::Postgresql)
+                let mut c =
+                    PgConnection::establish(&with_connection_settings(url.target(), timeouts))?;
+                let ms = timeouts.statement.as_millis();
+                c.batch_execute(&format!(
+                    "SET statement_timeout = {ms}; SET idle_in_transaction_session_timeout = {ms};"
+                ))
+                .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
+                Ok(AnyConnection::Postgresql(c))
             }
             Backend::Sqlite => {
                 let mut c = SqliteConnection::establish(url.target())?;
@@ -182,7 +240,7 @@ impl ManageConnection for ConnectionManager {
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<AnyConnection, Self::Error> {
-        Self::establish(&self.url).map_err(diesel::r2d2::Error::ConnectionError)
+        Self::establish(&self.url, self.timeouts).map_err(diesel::r2d2::Error::ConnectionError)
     }
 
     fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), Self::Error> {
@@ -201,21 +259,21 @@ pub type Pool = r2d2::Pool<ConnectionManager>;
 
 /// A pool of connections to the URL's database. SQLite is switched to WAL
 /// once, on a single connection, before the pool exists.
-pub fn build_pool(url: &DatabaseUrl, max_size: u32) -> Result<Pool, String> {
+pub fn build_pool(url: &DatabaseUrl, max_size: u32, timeouts: Timeouts) -> Result<Pool, String> {
     if let Some(path) = url.sqlite_path() {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
-        let mut c =
-            ConnectionManager::establish(url).map_err(|e| format!("cannot open {url}: {e}"))?;
+        let mut c = ConnectionManager::establish(url, timeouts)
+            .map_err(|e| format!("cannot open {url}: {e}"))?;
         c.batch_execute("PRAGMA journal_mode = WAL;")
             .map_err(|e| format!("cannot switch {url} to WAL: {e}"))?;
     }
     r2d2::Pool::builder()
         .max_size(max_size)
-        .connection_timeout(Duration::from_secs(5))
-        .build(ConnectionManager::new(url.clone()))
+        .connection_timeout(timeouts.connect)
+        .build(ConnectionManager::new(url.clone(), timeouts))
         .map_err(|e| format!("cannot connect to {url}: {e}"))
 }
 
@@ -252,6 +310,19 @@ mod tests {
                 .contains("unsupported")
         );
         assert!(DatabaseUrl::parse("").is_err());
+    }
+
+    #[test]
+    fn postgres_urls_get_timeouts_and_keepalives_unless_they_set_them() {
+        let t = Timeouts::default();
+        assert_eq!(
+            with_connection_settings("postgres://h/db", t),
+            "postgres://h/db?connect_timeout=2&keepalives=1&keepalives_idle=30\
+             &keepalives_interval=10&keepalives_count=3"
+        );
+        let own = with_connection_settings("postgres://h/db?connect_timeout=9&options=x", t);
+        assert!(own.starts_with("postgres://h/db?connect_timeout=9&options=x&keepalives=1"));
+        assert_eq!(own.matches("connect_timeout").count(), 1);
     }
 
     #[test]

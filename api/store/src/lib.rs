@@ -16,7 +16,7 @@ use atp_core::{
 use diesel::prelude::*;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-pub use connection::{AnyConnection, Backend, DatabaseUrl, Pool, redact};
+pub use connection::{AnyConnection, Backend, DatabaseUrl, Pool, Timeouts, redact};
 use schema::{datasets, extra_partners, observations, service_state};
 
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
@@ -222,9 +222,19 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Connects, and brings the schema up to date.
+    /// Connects with the default timeouts, and brings the schema up to date.
     pub fn open(url: &DatabaseUrl, pool_size: u32) -> Result<Store, StoreError> {
-        let pool = connection::build_pool(url, pool_size).map_err(StoreError::Unavailable)?;
+        Store::open_with(url, pool_size, Timeouts::default())
+    }
+
+    /// Connects, and brings the schema up to date.
+    pub fn open_with(
+        url: &DatabaseUrl,
+        pool_size: u32,
+        timeouts: Timeouts,
+    ) -> Result<Store, StoreError> {
+        let pool =
+            connection::build_pool(url, pool_size, timeouts).map_err(StoreError::Unavailable)?;
         let store = Store {
             pool,
             url: url.clone(),
@@ -269,8 +279,10 @@ impl Store {
         Ok(())
     }
 
-    /// Loads the built-in dataset if this database has never had it. Starting
-    /// again does nothing; a built-in dataset deleted on purpose stays deleted.
+    /// Loads the built-in dataset when the database does not hold it (a new
+    /// database, or one it was removed from by hand): the service always
+    /// serves it, and a service without its default dataset would not come
+    /// back ready. With it present, this does nothing.
     pub fn seed_builtin(&self) -> Result<bool, StoreError> {
         let dataset = atp_core::builtin::brief().map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut conn = self.conn()?;
@@ -280,11 +292,11 @@ impl Store {
             if let AnyConnection::Postgresql(c) = &mut **conn {
                 diesel::sql_query("SELECT pg_advisory_xact_lock(727204)").execute(c)?;
             }
-            let seeded: i64 = service_state::table
-                .filter(service_state::name.eq("builtin_seeded"))
-                .select(service_state::value)
-                .first(conn)?;
-            if seeded != 0 {
+            let present: i64 = datasets::table
+                .filter(datasets::id.eq(&dataset.info.id))
+                .count()
+                .get_result(conn)?;
+            if present != 0 {
                 return Ok(false);
             }
             let notes = atp_core::quality::check(dataset)

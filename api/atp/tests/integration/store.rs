@@ -64,10 +64,14 @@ fn builtin_is_seeded_once(db: &TestDb) {
         !d.quality_notes.is_empty(),
         "the data-quality disagreements travel with the dataset"
     );
-    // A built-in dataset deleted on purpose stays deleted.
+    // Removed behind the service's back (the API refuses to), it is loaded
+    // again at the next start: the service always comes back with its
+    // default dataset.
     assert!(again.delete_dataset(BRIEF_DATASET_ID).unwrap());
-    assert!(!open(db).seed_builtin().unwrap());
     assert_eq!(open(db).observation_count().unwrap(), 0);
+    assert!(open(db).seed_builtin().unwrap());
+    assert_eq!(open(db).observation_count().unwrap(), rows);
+    assert!(!open(db).seed_builtin().unwrap());
 }
 
 fn csv_round_trip_reproduces_the_builtin_dataset(db: &TestDb) {

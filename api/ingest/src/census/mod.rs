@@ -113,6 +113,9 @@ pub fn parse_census_response(file: &str, bytes: &[u8]) -> Result<CensusResponse,
             });
         }
         let cell = |index: usize| cells[index].as_str();
+        for (i, text) in cells.iter().enumerate() {
+            crate::text::check_text(file, row, header[i].trim(), text)?;
+        }
         let cty_code = cell(columns.cty_code).trim();
         let cty_name = cell(columns.cty_name).trim();
         let hitech = cell(columns.hitech).trim();

@@ -71,7 +71,7 @@ pub(super) fn read_table(file: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, I
                 file: file.to_owned(),
                 row: Some(number),
                 field: None,
-                value: Some(row.to_string()),
+                value: Some(crate::text::echo(&row.to_string())),
                 expected: "expected an array of strings".to_owned(),
             });
         };
@@ -262,5 +262,6 @@ pub(super) fn parse_dollars(
     if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad());
     }
-    value.parse::<i64>().map_err(|_| bad())
+    let dollars = value.parse::<i64>().map_err(|_| bad())?;
+    crate::text::check_dollars(file, row, field, dollars)
 }

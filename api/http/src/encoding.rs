@@ -1,0 +1,201 @@
+//! Content encoding: which coding a client gets (`Accept-Encoding`, with
+//! q-values), and compression at levels meant for dynamic content. Rendered
+//! data responses keep each compressed variant they were asked for once
+//! (see `respond`); everything else (the spec, the docs, metrics) is
+//! compressed on the way out by [`compress_response`].
+//!
+//! Bounded work: bodies under [`MIN_COMPRESS_BYTES`] are not compressed (the
+//! header costs more than it saves), and brotli runs at quality 4, a level
+//! for dynamic content (quality 11, the brotli crate's default, costs about
+//! 100 ms of CPU for a few megabytes).
+
+use std::io::Write as _;
+
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
+use bytes::Bytes;
+
+/// Bodies smaller than this are sent as they are.
+pub const MIN_COMPRESS_BYTES: usize = 1024;
+/// gzip level (1 fastest, 9 smallest).
+pub const GZIP_LEVEL: u32 = 5;
+/// brotli quality (0 fastest, 11 smallest) and window (log2 of bytes).
+pub const BROTLI_QUALITY: u32 = 4;
+pub const BROTLI_WINDOW: u32 = 20;
+/// The largest body compressed on the way out (larger ones are sent as
+/// they are; rendered data responses are bounded by their page size).
+pub const MAX_COMPRESS_BYTES: usize = 32 * 1024 * 1024;
+
+/// A content coding the service can send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+impl Coding {
+    pub fn header(self) -> Option<HeaderValue> {
+        match self {
+            Coding::Identity => None,
+            Coding::Gzip => Some(HeaderValue::from_static("gzip")),
+            Coding::Brotli => Some(HeaderValue::from_static("br")),
+        }
+    }
+}
+
+/// The coding to send a body of `len` bytes in, given `Accept-Encoding`:
+/// brotli when the client takes it at least as gladly as gzip, else gzip,
+/// else none; none for small bodies.
+pub fn negotiate(accept_encoding: Option<&str>, len: usize) -> Coding {
+    let Some(accept) = accept_encoding else {
+        return Coding::Identity;
+    };
+    if len < MIN_COMPRESS_BYTES {
+        return Coding::Identity;
+    }
+    let (mut br, mut gzip, mut any) = (None::<f32>, None::<f32>, None::<f32>);
+    for item in accept.split(',') {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        match name.as_str() {
+            "br" => br = Some(q),
+            "gzip" | "x-gzip" => gzip = Some(q),
+            "*" => any = Some(q),
+            _ => {}
+        }
+    }
+    let br = br.or(any).unwrap_or(0.0);
+    let gzip = gzip.or(any).unwrap_or(0.0);
+    if br > 0.0 && br >= gzip {
+        Coding::Brotli
+    } else if gzip > 0.0 {
+        Coding::Gzip
+    } else {
+        Coding::Identity
+    }
+}
+
+/// `body` in `coding`.
+pub fn compress(coding: Coding, body: &[u8]) -> Bytes {
+    match coding {
+        Coding::Identity => Bytes::copy_from_slice(body),
+        Coding::Gzip => {
+            let mut e = flate2::write::GzEncoder::new(
+                Vec::with_capacity(body.len() / 4),
+                flate2::Compression::new(GZIP_LEVEL),
+            );
+            // Writing into a Vec cannot fail.
+            let _ = e.write_all(body);
+            Bytes::from(e.finish().unwrap_or_default())
+        }
+        Coding::Brotli => {
+            let mut out = Vec::with_capacity(body.len() / 4);
+            {
+                let mut w =
+                    brotli::CompressorWriter::new(&mut out, 4096, BROTLI_QUALITY, BROTLI_WINDOW);
+                let _ = w.write_all(body);
+            }
+            Bytes::from(out)
+        }
+    }
+}
+
+/// Marks a response whose coding has been chosen already (a rendered data
+/// response): [`compress_response`] leaves it alone.
+#[derive(Debug, Clone, Copy)]
+pub struct Negotiated;
+
+/// The middleware: compresses what no handler encoded itself, when the
+/// client asks for it and the body is complete and large enough.
+pub async fn compress_response(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody, BoxBody>>, actix_web::Error> {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let response = next.call(req).await?;
+    let skip = accept.is_none()
+        || response
+            .response()
+            .extensions()
+            .get::<Negotiated>()
+            .is_some()
+        || response.headers().contains_key(header::CONTENT_ENCODING)
+        || response.status() == actix_web::http::StatusCode::NOT_MODIFIED;
+    if skip {
+        return Ok(response.map_into_left_body());
+    }
+    let (req, res) = response.into_parts();
+    let (mut head, body) = res.into_parts();
+    let bytes = match body.try_into_bytes() {
+        Ok(bytes) => bytes,
+        Err(body) => {
+            // A streamed body is passed on as it is.
+            let res = head.set_body(body);
+            return Ok(ServiceResponse::new(req, res).map_into_left_body());
+        }
+    };
+    let coding = if bytes.len() > MAX_COMPRESS_BYTES {
+        Coding::Identity
+    } else {
+        negotiate(accept.as_deref(), bytes.len())
+    };
+    let body = match coding.header() {
+        None => bytes,
+        Some(value) => {
+            head.headers_mut().insert(header::CONTENT_ENCODING, value);
+            head.headers_mut()
+                .append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+            head.headers_mut().remove(header::CONTENT_LENGTH);
+            compress(coding, &bytes)
+        }
+    };
+    let res = head.set_body(body).map_into_boxed_body();
+    Ok(ServiceResponse::new(req, res).map_into_right_body())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read as _;
+
+    use super::*;
+
+    #[test]
+    fn browsers_get_brotli_and_q_values_count() {
+        let big = 10_000;
+        assert_eq!(negotiate(Some("gzip, deflate, br"), big), Coding::Brotli);
+        assert_eq!(negotiate(Some("gzip, deflate, br"), 100), Coding::Identity);
+        assert_eq!(negotiate(Some("gzip"), big), Coding::Gzip);
+        assert_eq!(negotiate(Some("br;q=0.5, gzip"), big), Coding::Gzip);
+        assert_eq!(negotiate(Some("br;q=0, gzip;q=0"), big), Coding::Identity);
+        assert_eq!(negotiate(Some("*"), big), Coding::Brotli);
+        assert_eq!(negotiate(Some("identity"), big), Coding::Identity);
+        assert_eq!(negotiate(None, big), Coding::Identity);
+    }
+
+    #[test]
+    fn compressed_bytes_decompress_to_the_body() {
+        let body = br#"{"data":[{"partner":"KR","value_usd":29000000000}]}"#.repeat(200);
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&compress(Coding::Gzip, &body)[..])
+            .read_to_end(&mut out)
+            .unwrap();
+        assert_eq!(out, body);
+        let mut out = Vec::new();
+        brotli::Decompressor::new(&compress(Coding::Brotli, &body)[..], 4096)
+            .read_to_end(&mut out)
+            .unwrap();
+        assert_eq!(out, body);
+        assert!(compress(Coding::Brotli, &body).len() < body.len() / 10);
+    }
+}
