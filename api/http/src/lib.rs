@@ -57,8 +57,10 @@ pub struct AppState {
     heavy: tokio::sync::Semaphore,
     /// Uploads being received or imported.
     pub(crate) uploads: AtomicUsize,
-    /// Set while a health probe is waiting on the database.
-    pub(crate) probing: AtomicBool,
+    /// Held while the storage is probed or a new model loaded (moved into
+    /// the blocking task, so a probe that hangs keeps it): never more than
+    /// one probe waits on the database.
+    pub(crate) probe_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// A query of at most this many cells (groups x partners x periods) is
@@ -100,7 +102,7 @@ impl AppState {
             settings,
             heavy: tokio::sync::Semaphore::new(cores),
             uploads: AtomicUsize::new(0),
-            probing: AtomicBool::new(false),
+            probe_lock: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 

@@ -107,8 +107,8 @@ pub struct FlowRecord<'a> {
     pub year: u16,
     #[schema(value_type = wire::Flow)]
     pub flow: Flow,
-    /// Whole US dollars.
-    #[schema(example = 3700000000_i64)]
+    /// Whole US dollars; at most 10^15 in magnitude (imports refuse more).
+    #[schema(example = 3700000000_i64, minimum = -1_000_000_000_000_000_i64, maximum = 1_000_000_000_000_000_i64)]
     pub value_usd: i64,
     /// `reported` (as the source printed it) or `derived` (computed from other figures).
     #[schema(value_type = wire::Status)]
@@ -195,7 +195,9 @@ pub struct BalanceRecord<'a> {
     pub exports_usd: Option<i64>,
     pub imports_usd: Option<i64>,
     /// exports_usd - imports_usd when both flows are known; otherwise the
-    /// balance the source reported on its own.
+    /// balance the source reported on its own. Null (with the reason
+    /// `overflow`) only if the difference left the range of whole dollars
+    /// computed, which the import bounds make impossible.
     pub balance_usd: Option<i64>,
     #[schema(value_type = Option<wire::UndefinedReason>)]
     pub balance_usd_reason: Reason,

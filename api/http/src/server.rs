@@ -15,7 +15,6 @@ use actix_web::dev::{ResourceDef, ServiceFactory, ServiceRequest, ServiceRespons
 use actix_web::http::header;
 use actix_web::middleware::Condition;
 use actix_web::{App, HttpRequest, HttpResponse, HttpResponseBuilder, HttpServer, get, web};
-use atp_query::ReadModel;
 use serde::Serialize;
 use utoipa::openapi::OpenApi;
 use utoipa::{OpenApi as _, ToSchema};
@@ -234,58 +233,69 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
 /// the database down (reads keep being served, writes are refused) when the
 /// probe fails or does not answer in time, and up again when it answers.
 /// A database that hangs (a stopped process keeps its connections open) is
-/// noticed within `refresh_interval` + `probe_timeout`. Never more than one
-/// probe waits on the database at a time.
-pub async fn refresh(state: &web::Data<AppState>) {
+/// noticed within `refresh_interval` + `probe_timeout`. One probe or load
+/// at a time: a refresh waits up to `wait` for the one before it, else
+/// skips its turn (a hung probe has already marked the database down).
+/// Returns whether this refresh checked the database.
+pub async fn refresh(state: &web::Data<AppState>, wait: Duration) -> bool {
     let Some(store) = state.store.clone() else {
-        return;
+        return false;
     };
-    if state.probing.swap(true, Ordering::AcqRel) {
-        mark_down(state, "the last health probe has not returned");
-        return;
-    }
+    let Ok(guard) = tokio::time::timeout(wait, state.probe_lock.clone().lock_owned()).await else {
+        tracing::debug!("the last probe or load is still running; this refresh skips its turn");
+        return false;
+    };
     let current = state.model.load().version;
-    let default = state.settings.default_dataset.clone();
-    let probing = state.clone();
-    let probe = web::block(move || -> Result<Option<ReadModel>, super::Unavailable> {
-        let result = store.data_version().and_then(|version| {
-            if version == current {
-                Ok(None)
-            } else {
-                store.load(default.as_deref()).map(Some)
-            }
-        });
-        probing.probing.store(false, Ordering::Release);
-        result
-    });
-    // The deadline covers the probe; loading a new model of a live
-    // database may take longer, and is let finish.
     let deadline = state.settings.probe_timeout;
-    let result = match tokio::time::timeout(deadline, probe).await {
-        Ok(done) => done,
+    let probe = {
+        let store = store.clone();
+        web::block(move || store.data_version().map(|version| (version, guard)))
+    };
+    // The guard travels with the probe: if the probe hangs, so does the
+    // lock, and later refreshes skip their turn instead of piling up.
+    let (version, guard) = match tokio::time::timeout(deadline, probe).await {
+        Ok(Ok(Ok(answer))) => answer,
+        Ok(Ok(Err(e))) => {
+            mark_down(state, &e.to_string());
+            return true;
+        }
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "refresh task failed");
+            return false;
+        }
         Err(_) => {
             mark_down(
                 state,
                 &format!("no answer within {} ms", deadline.as_millis()),
             );
-            return;
+            return true;
         }
     };
-    match result {
+    if state.database_down.swap(false, Ordering::Relaxed) {
+        tracing::info!("database reachable again");
+    }
+    if version == current {
+        return true;
+    }
+    // A new version: load it (not under the probe's deadline: a large model
+    // takes its time), still holding the lock.
+    let default = state.settings.default_dataset.clone();
+    let loaded = web::block(move || {
+        let _guard = guard;
+        store.load(default.as_deref())
+    })
+    .await;
+    match loaded {
         Ok(Ok(model)) => {
-            if state.database_down.swap(false, Ordering::Relaxed) {
-                tracing::info!("database reachable again");
-            }
-            if let Some(model) = model {
-                let (version, datasets) = (model.version, model.datasets().len());
-                if state.swap(model) {
-                    tracing::info!(data_version = version, datasets, "serving new data");
-                }
+            let (version, datasets) = (model.version, model.datasets().len());
+            if state.swap(model) {
+                tracing::info!(data_version = version, datasets, "serving new data");
             }
         }
         Ok(Err(e)) => mark_down(state, &e.to_string()),
-        Err(e) => tracing::error!(error = %e, "refresh task failed"),
+        Err(e) => tracing::error!(error = %e, "loading the new data failed"),
     }
+    true
 }
 
 fn mark_down(state: &AppState, why: &str) {
@@ -401,9 +411,10 @@ pub fn serve(
             let metrics = parts.metrics.clone();
             actix_web::rt::spawn(async move {
                 let mut interval = actix_web::rt::time::interval(every);
+                let wait = state.settings.probe_timeout;
                 loop {
                     interval.tick().await;
-                    refresh(&state).await;
+                    refresh(&state, wait).await;
                     metrics.observe(&state);
                 }
             })

@@ -200,8 +200,10 @@ query_params! {
 /// (`text/csv`), a Census International Trade API `hitech` response or a
 /// dataset description (`application/json`); the format is detected from the
 /// content. All or nothing: a refused file writes nothing, and the error
-/// names the row, the field, the value and what was expected. Needs the
-/// write token.
+/// names the row, the field, the value and what was expected. Every line is
+/// accounted for: a quote left open, a line break inside a field, a control
+/// character, a text field over 4,096 bytes, or a value over 10^15 US
+/// dollars in magnitude is refused. Needs the write token.
 #[utoipa::path(
     tag = "writes",
     operation_id = "create_dataset",
@@ -246,12 +248,13 @@ pub async fn create_dataset(
     };
     let summary = bounded_write(&state, move || store.import(upload)).await?;
     tracing::info!(dataset = %summary.dataset_id, rows = summary.rows, replaced = summary.replaced, "imported through the API");
-    super::server::refresh(&state).await;
+    super::server::refresh(&state, state.settings.write_timeout).await;
     let model = state.model.load();
     let ds = model.dataset(&summary.dataset_id).ok_or_else(|| {
-        ApiError::Internal(format!(
-            "dataset {} not loaded after import",
-            summary.dataset_id
+        ApiError::Unavailable(format!(
+            "dataset {} was imported ({} rows) but is not served yet; see /v1/datasets/{} \
+             shortly",
+            summary.dataset_id, summary.rows, summary.dataset_id
         ))
     })?;
     let rendered = super::respond::render_single(
@@ -312,6 +315,6 @@ pub async fn delete_dataset(
         return Err(ApiError::no_dataset(&id));
     }
     tracing::info!(dataset = %id, "deleted through the API");
-    super::server::refresh(&state).await;
+    super::server::refresh(&state, state.settings.write_timeout).await;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -56,23 +56,29 @@ pub fn parse(
 ) -> Result<(String, Vec<Observation>), IngestError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
-        .flexible(false)
+        // Records of any length are read, so that a short one is reported
+        // with what made it short (a quote left open) rather than its length.
+        .flexible(true)
         .from_reader(bytes);
     let headers = reader.headers().map_err(|e| csv_error(file, &e))?.clone();
-    // A quote left open would swallow every line after it into one field:
+    // A quote left open would swallow the lines after it into one field:
     // refused, naming where it opens.
-    if let Some((line, col)) = unclosed_quote(bytes) {
-        let name = headers.get(col).map_or("(no such column)", str::trim);
-        return Err(IngestError {
+    let open_quote = || {
+        unclosed_quote(bytes).map(|(line, col)| IngestError {
             file: file.to_owned(),
             row: Some(line),
-            field: Some(name.to_owned()),
+            field: Some(
+                headers
+                    .get(col)
+                    .map_or("(past the last column)", str::trim)
+                    .to_owned(),
+            ),
             value: None,
             expected: "a closed quote: the quoted field that opens here runs to the end of the \
                        file, which would swallow every line after it"
                 .to_owned(),
-        });
-    }
+        })
+    };
     for h in headers.iter() {
         check_text(file, 1, "header", h)?;
     }
@@ -128,7 +134,25 @@ pub fn parse(
         // Every field is one line of text without control characters: so
         // every line of the file is accounted for, one record each.
         for (i, value) in record.iter().enumerate() {
-            check_text(file, line, headers.get(i).unwrap_or("?").trim(), value)?;
+            check_text(
+                file,
+                line,
+                headers.get(i).unwrap_or("(past the last column)").trim(),
+                value,
+            )?;
+        }
+        if record.len() != headers.len() {
+            return Err(open_quote().unwrap_or_else(|| IngestError {
+                file: file.to_owned(),
+                row: Some(line),
+                field: None,
+                value: Some(format!("{} fields", record.len())),
+                expected: format!(
+                    "{} fields, one per column of the header ({})",
+                    headers.len(),
+                    headers.iter().collect::<Vec<_>>().join(",")
+                ),
+            }));
         }
         let get = |name: &str| {
             column
@@ -258,6 +282,9 @@ pub fn parse(
                 },
             },
         });
+    }
+    if let Some(e) = open_quote() {
+        return Err(e);
     }
     match dataset_id {
         Some(id) if !out.is_empty() => Ok((id, out)),

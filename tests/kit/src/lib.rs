@@ -403,6 +403,64 @@ impl Server {
         self.log.lock().map(|l| l.join("\n")).unwrap_or_default()
     }
 
+    /// The server's resident memory now and at its peak (`VmRSS`, `VmHWM`),
+    /// in kB.
+    ///
+    /// # Panics
+    /// When /proc does not show the process.
+    pub fn memory_kb(&self) -> (u64, u64) {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
+            .expect("the server's /proc status");
+        let field = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+                .expect("a memory line in /proc status")
+        };
+        (field("VmRSS:"), field("VmHWM:"))
+    }
+
+    /// Sends `request` as it is over a new connection (nothing checked or
+    /// fixed: a malformed request line, a huge head) and reads what comes
+    /// back until the server closes or `Content-Length` bytes arrived.
+    ///
+    /// # Panics
+    /// When the connection fails.
+    pub fn raw(&self, request: &[u8]) -> Response {
+        use std::io::{Read as _, Write as _};
+        let mut stream =
+            std::net::TcpStream::connect(&self.address).expect("connect to the server");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(REQUEST_GUARD_SECS)))
+            .expect("a read timeout");
+        // The server may answer (and close) before it has read everything.
+        let _ = stream.write_all(request);
+        let mut bytes = Vec::new();
+        let mut buf = [0u8; 16 * 1024];
+        loop {
+            match stream.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => bytes.extend_from_slice(&buf[..n]),
+            }
+            if let Some(r) = parse_raw_response(&bytes)
+                && r.body.len()
+                    >= r.header("content-length")
+                        .and_then(|v| v.parse::<usize>().ok())
+                        .unwrap_or(usize::MAX)
+            {
+                return r;
+            }
+        }
+        parse_raw_response(&bytes).unwrap_or_else(|| {
+            panic!(
+                "no HTTP response to a raw request: {:?}",
+                String::from_utf8_lossy(&bytes)
+            )
+        })
+    }
+
     /// Waits for a line logged after start-up containing `needle`, up to
     /// `within` (a guard against hanging, not a timing assertion).
     pub fn wait_for_log(&self, needle: &str, within: Duration) -> Option<String> {
@@ -492,6 +550,25 @@ impl Server {
             body: r.into_bytes(),
         }
     }
+}
+
+/// An HTTP/1.1 response read off a socket: the status line, the headers,
+/// and the body after them (no chunked decoding: the service sends
+/// `Content-Length`).
+fn parse_raw_response(bytes: &[u8]) -> Option<Response> {
+    let end = bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = std::str::from_utf8(&bytes[..end]).ok()?;
+    let mut lines = head.split("\r\n");
+    let status = lines.next()?.split_whitespace().nth(1)?.parse().ok()?;
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    Some(Response {
+        status,
+        headers,
+        body: bytes[end + 4..].to_vec(),
+    })
 }
 
 // ---------------------------------------------------------------------------

@@ -291,7 +291,11 @@ fn a_partial_year_is_reported_and_not_stored(db: &TestDb) {
 
 /// Each file of the malformed corpus, and where its error must point (after
 /// the file name).
-const BAD: [(&str, &str); 10] = [
+const BAD: [(&str, &str); 12] = [
+    (
+        "control-character.json",
+        ", row 3, field CTY_NAME, value \"NOWHERE\\0\\u{1b}[2J\": text without control characters; this one holds a NUL character",
+    ),
     (
         "duplicate-row.json",
         ", row 5, field time, value \"2023-02\": a duplicate row: row 3",
@@ -320,6 +324,10 @@ const BAD: [(&str, &str); 10] = [
     (
         "unknown-group.json",
         ", row 4, field HITECH, value \"11\": expected an ATP group code",
+    ),
+    (
+        "value-too-large.json",
+        ", row 3, field GEN_VAL_MO, value \"2000000000000000\": at most 1000000000000000 US dollars in magnitude",
     ),
     (
         "ytd-decreasing.json",

@@ -341,3 +341,169 @@ fn the_service_survives_a_database_outage_and_recovers_by_itself() {
     assert_eq!(get(&server.url("/v1/datasets/after-outage")).0, 200);
     assert_eq!(get(&server.url("/v1/datasets/during-outage")).0, 404);
 }
+
+impl Cluster {
+    /// The postmaster and every process it started (the backends, the
+    /// background workers), from /proc.
+    fn processes(&self) -> Vec<u32> {
+        let pid_file =
+            std::fs::read_to_string(self.dir.path().join("data/postmaster.pid")).unwrap();
+        let postmaster: u32 = pid_file.lines().next().unwrap().trim().parse().unwrap();
+        let mut pids = vec![postmaster];
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+                continue;
+            };
+            // The parent's pid is the second field after the command name.
+            let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+            let ppid = after_name
+                .split_whitespace()
+                .nth(1)
+                .and_then(|p| p.parse::<u32>().ok());
+            if ppid == Some(postmaster) {
+                pids.push(pid);
+            }
+        }
+        pids
+    }
+
+    /// Sends `signal` (`STOP`, `CONT`) to every process of the cluster.
+    fn signal(&self, signal: &str) {
+        for pid in self.processes() {
+            let status = Command::new("kill")
+                .arg(format!("-{signal}"))
+                .arg(pid.to_string())
+                .status()
+                .unwrap();
+            assert!(status.success(), "kill -{signal} {pid}");
+        }
+    }
+}
+
+/// A database that hangs (its processes stopped with SIGSTOP: connections
+/// stay open, nothing answers) is noticed by the health probe's own
+/// deadline; reads are served from memory and say so, writes answer 503
+/// within `write_timeout`; after SIGCONT it is used again, no restart.
+#[test]
+fn a_hung_database_is_noticed_and_writes_answer_in_bounded_time() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    const WRITE_TIMEOUT: Duration = Duration::from_secs(2);
+    let server = spawn_server(
+        &[
+            ("ATP_DATABASE_URL", &cluster.url()),
+            ("ATP_WRITE_TOKEN", "t"),
+            ("ATP_REFRESH_INTERVAL", "300ms"),
+            ("ATP_PROBE_TIMEOUT", "500ms"),
+            ("ATP_WRITE_TIMEOUT", "2s"),
+        ],
+        &[],
+        &[],
+    );
+    let korea = server.url("/v1/imports?partner=KR&group=all&year=2024");
+    let (status, _, before) = get(&korea);
+    assert_eq!(status, 200);
+    assert_eq!(readiness(&server), "ready");
+    let upload = |dataset: &str| {
+        let started = Instant::now();
+        let mut r = agent()
+            .post(&server.url(&format!("/v1/datasets?dataset={dataset}")))
+            .header("Authorization", "Bearer t")
+            .content_type("text/csv")
+            .send(format!(
+                "dataset,group,partner,year,flow,value_usd,status,citation\n\
+                 {dataset},biotechnology,KR,2024,imports,1,reported,test\n"
+            ))
+            .unwrap();
+        let status = r.status().as_u16();
+        let body = r.body_mut().read_to_string().unwrap();
+        (status, started.elapsed(), body)
+    };
+
+    cluster.signal("STOP");
+    // A write at once, before the probe may have noticed: it waits on the
+    // database, and is answered 503 within the write timeout.
+    let (status, took, body) = upload("while-hung");
+    eprintln!("a write to the hung database was answered {status} after {took:?}");
+    assert_eq!(status, 503, "{body}");
+    assert!(took < WRITE_TIMEOUT + Duration::from_secs(3), "{took:?}");
+    let noticed = wait_until_ready_is(&server, "degraded", Duration::from_secs(30));
+    eprintln!("the hang was noticed {noticed:?} after that write");
+    let metrics = agent()
+        .get(&server.url("/metrics"))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    assert!(
+        metrics.contains("atp_database_up 0"),
+        "the gauge says so too"
+    );
+    let (status, stale, during) = get(&korea);
+    assert_eq!((status, stale.as_deref()), (200, Some("true")));
+    assert_eq!(during["data"], before["data"]);
+    // Known to be down: a write is refused at once.
+    let (status, took, body) = upload("while-known-hung");
+    assert_eq!(status, 503, "{body}");
+    assert!(took < WRITE_TIMEOUT, "{took:?}");
+
+    cluster.signal("CONT");
+    let recovered = wait_until_ready_is(&server, "ready", Duration::from_secs(30));
+    eprintln!("recovered {recovered:?} after SIGCONT");
+    let (status, _, body) = upload("after-hang");
+    assert_eq!(status, 201, "{body}");
+    // The write answered 503 during the hang was not lost half-way: it is
+    // there whole (it went through once the database resumed) or not at all.
+    let (status, _, hung) = get(&server.url("/v1/datasets/while-hung"));
+    match status {
+        200 => assert_eq!(hung["data"]["row_count"], 1, "{hung}"),
+        404 => {}
+        other => panic!("{other}: {hung}"),
+    }
+    assert_eq!(get(&server.url("/v1/datasets/while-known-hung")).0, 404);
+}
+
+/// The built-in dataset removed behind the service's back (the API refuses
+/// to delete it): the next start loads it again and comes back ready.
+fn the_service_comes_back_ready_after_losing_its_built_in_dataset(db: &TestDb) {
+    let first = spawn_server(&[("ATP_DATABASE_URL", &db.url)], &[], &[]);
+    assert_eq!(readiness(&first), "ready");
+    drop(first);
+    let store = Store::open(&db.store_url(), 1).unwrap();
+    assert!(
+        store
+            .delete_dataset(atp_core::builtin::BRIEF_DATASET_ID)
+            .unwrap()
+    );
+    assert_eq!(store.observation_count().unwrap(), 0);
+    let again = spawn_server(&[("ATP_DATABASE_URL", &db.url)], &[], &[]);
+    assert_eq!(readiness(&again), "ready");
+    let (status, _, korea) = get(&again.url("/v1/imports?partner=KR&group=all&year=2024"));
+    assert_eq!(status, 200);
+    assert_eq!(korea["data"][0]["value_usd"], 29_000_000_000_i64);
+    // `atp seed` (a deployment's seed job) does the same.
+    drop(again);
+    assert!(
+        store
+            .delete_dataset(atp_core::builtin::BRIEF_DATASET_ID)
+            .unwrap()
+    );
+    let out = Command::new(atp_testkit::atp_bin!())
+        .arg("seed")
+        .env("ATP_DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(store.observation_count().unwrap() > 0);
+}
+
+atp_testkit::on_both_databases!(the_service_comes_back_ready_after_losing_its_built_in_dataset);

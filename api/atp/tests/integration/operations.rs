@@ -165,6 +165,76 @@ fn writes_are_protected_and_all_or_nothing(db: &TestDb) {
     assert_eq!(observations(&server), rows);
     assert_problem(&get(&server, "/v1/datasets/copy"), 404);
 
+    // A quote left open (it would swallow every row after it): 422 naming
+    // where it opens; nothing written.
+    let mut open_quote = csv.clone();
+    open_quote.extend_from_slice(
+        b"copy,biotechnology,KR,2030,imports,1,reported,\"never closed,,,,\n\
+          copy,biotechnology,KR,2031,imports,2,reported,x,,,,\n",
+    );
+    let p = assert_problem(
+        &post(
+            &server,
+            "/v1/datasets?dataset=copy",
+            Some(TOKEN),
+            &open_quote,
+        ),
+        422,
+    );
+    assert_eq!(
+        (p["row"].as_i64(), p["field"].as_str()),
+        (Some(rows + 2), Some("citation")),
+        "{p}"
+    );
+    assert_eq!(observations(&server), rows);
+
+    // A huge bad value is echoed in part, not twice in full.
+    let huge = format!(
+        "dataset,group,partner,year,flow,value_usd,status,citation\n\
+         copy,biotechnology,KR,2030,imports,{},reported,x\n",
+        "9".repeat(60_000)
+    )
+    .into_bytes();
+    let r = post(&server, "/v1/datasets?dataset=copy", Some(TOKEN), &huge);
+    let p = assert_problem(&r, 422);
+    assert_eq!(p["field"], "value_usd");
+    assert!(r.body.len() < 4_000, "a {} byte problem", r.body.len());
+
+    // The built-in dataset is part of the service: 409, and still served.
+    let p = assert_problem(
+        &delete(&server, "/v1/datasets/kiat-2026-04", Some(TOKEN)),
+        409,
+    );
+    assert!(p["detail"].as_str().unwrap().contains("built-in"), "{p}");
+    assert_eq!(observations(&server), rows);
+    assert_eq!(get(&server, "/readyz").json()["status"], "ready");
+
+    // A citation a spreadsheet would run as a formula: stored and served
+    // as given in JSON, neutralised in CSV.
+    let formula = "=HYPERLINK(\"http://evil.example\",\"click\")";
+    let mut sheet = b"dataset,group,partner,year,flow,value_usd,status,citation\n".to_vec();
+    sheet.extend_from_slice(
+        format!(
+            "sheet,aerospace,KR,2024,imports,5,reported,\"{}\"\n",
+            formula.replace('"', "\"\"")
+        )
+        .as_bytes(),
+    );
+    let r = post(&server, "/v1/datasets?dataset=sheet", Some(TOKEN), &sheet);
+    assert_eq!(r.status, 201, "{}", r.body);
+    let json = get(&server, "/v1/imports?dataset=sheet&group=aerospace").json();
+    assert_eq!(json["data"][0]["citation"], formula);
+    let text = get(&server, "/v1/imports?dataset=sheet&group=aerospace&format=csv").body;
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let row = reader.records().next().unwrap().unwrap();
+    let at = header.iter().position(|h| h == "citation").unwrap();
+    assert_eq!(&row[at], format!("'{formula}"));
+    assert_eq!(
+        delete(&server, "/v1/datasets/sheet", Some(TOKEN)).status,
+        204
+    );
+
     // A good upload: 201, Location, and served at once.
     let r = post(&server, "/v1/datasets?dataset=copy", Some(TOKEN), &csv);
     assert_eq!(r.status, 201, "{}", r.body);
@@ -302,6 +372,117 @@ fn request_ids_are_echoed_and_logged_as_json() {
             .unwrap(),
     );
     assert_ne!(r.header("x-request-id"), Some("a b<script>"));
+
+    // A credential in the query string is never written to the log, and a
+    // very long URL is logged in part.
+    let r = get(
+        &server,
+        "/v1/groups?token=s3cret-in-the-url&api_key=other-s3cret",
+    );
+    assert_eq!(r.status, 400);
+    let id = r.header("x-request-id").unwrap().to_owned();
+    let line = server
+        .wait_for_log(&id, Duration::from_secs(10))
+        .expect("the request's log line");
+    assert!(!line.contains("s3cret"), "{line}");
+    assert!(line.contains("token=***"), "{line}");
+    let long = format!("/v1/imports?partner={}", "KR,".repeat(20_000));
+    let r = get(&server, &long);
+    let id = r.header("x-request-id").unwrap().to_owned();
+    let line = server
+        .wait_for_log(&id, Duration::from_secs(10))
+        .expect("the request's log line");
+    assert!(line.len() < 2_000, "a {} byte log line", line.len());
+    assert!(line.contains(&format!("({} bytes)", long.len())), "{line}");
+    // The whole log holds neither secret.
+    assert!(!server.log_text().contains("s3cret"));
+}
+
+fn raw_upload_head(server: &Server, length: usize) -> std::net::TcpStream {
+    use std::io::Write as _;
+    let mut stream = std::net::TcpStream::connect(&server.address).unwrap();
+    write!(
+        stream,
+        "POST /v1/datasets?dataset=slow HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n\
+         Content-Type: text/csv\r\nContent-Length: {length}\r\n\r\ndataset,gro"
+    )
+    .unwrap();
+    stream
+}
+
+fn read_response(mut stream: std::net::TcpStream) -> (u16, String) {
+    use std::io::Read as _;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let mut text = String::new();
+    let _ = stream.read_to_string(&mut text);
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+/// An upload that stalls is refused with 408; beyond the concurrent-upload
+/// bound, 503 with Retry-After; a declared length is not reserved before the
+/// bytes arrive.
+#[test]
+fn uploads_are_bounded_in_time_memory_and_number() {
+    let db = crate::common::sqlite();
+    let server = spawn_server(
+        &[
+            ("ATP_DATABASE_URL", &db.url),
+            ("ATP_WRITE_TOKEN", TOKEN),
+            ("ATP_UPLOAD_IDLE_TIMEOUT", "3s"),
+            ("ATP_UPLOAD_TIMEOUT", "30s"),
+            ("ATP_MAX_CONCURRENT_UPLOADS", "20"),
+        ],
+        &[],
+        &[],
+    );
+    // A body that stops arriving: 408 problem+json.
+    let (status, text) = read_response(raw_upload_head(&server, 1_000));
+    assert_eq!(status, 408, "{text}");
+    assert!(text.contains("application/problem+json"), "{text}");
+    assert!(text.contains("no bytes of the body for 3 s"), "{text}");
+
+    // Twenty uploads that each declare 60 MB and send a few bytes: nothing
+    // is reserved for them (before: 64 MiB each, 1.28 GB in all).
+    let (before, _) = server.memory_kb();
+    let open: Vec<_> = (0..20)
+        .map(|_| raw_upload_head(&server, 60_000_000))
+        .collect();
+    // Once all twenty are being received, the next upload is refused (it
+    // may reach the server before the last of them did: then it is read,
+    // refused as a file, and tried again).
+    let r = (0..200)
+        .map(|_| post(&server, "/v1/datasets?dataset=late", Some(TOKEN), b"x"))
+        .find(|r| r.status != 422)
+        .unwrap();
+    let p = assert_problem(&r, 503);
+    assert!(r.header("retry-after").is_some());
+    assert!(p["detail"].as_str().unwrap().contains("20 uploads"), "{p}");
+    let (during, _) = server.memory_kb();
+    eprintln!(
+        "RSS with 20 uploads of 60 MB declared: {} MB (before: {} MB)",
+        during / 1024,
+        before / 1024
+    );
+    assert!(during < before + 64 * 1024, "{during} kB, from {before} kB");
+    for stream in open {
+        let (status, _) = read_response(stream);
+        assert_eq!(status, 408);
+    }
+    // And uploads work again.
+    let r = post(
+        &server,
+        "/v1/datasets?dataset=copy",
+        Some(TOKEN),
+        &brief_csv("copy"),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
 }
 
 #[test]
@@ -369,6 +550,13 @@ fn rate_limits_answer_429_with_retry_after() {
     let retry: u64 = r.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=2).contains(&retry), "{retry}");
     assert_eq!(p["type"], "/problems/too-many-requests");
+    // Health checks and metrics are never limited, even now.
+    for path in [
+        "/healthz", "/readyz", "/metrics", "/healthz", "/readyz", "/metrics",
+    ] {
+        assert_eq!(get(&server, path).status, 200, "{path}");
+    }
+    assert_eq!(get(&server, "/v1/groups").status, 429, "the API still is");
 }
 
 #[test]

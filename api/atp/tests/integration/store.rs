@@ -181,6 +181,65 @@ fn malformed_files_write_nothing(db: &TestDb) {
             "year",
         ),
         ("empty file", String::new(), ""),
+        // Every line of a file is accounted for: a quote left open would
+        // swallow the rows after it into one field.
+        (
+            "a quote left open",
+            format!(
+                "{header}\n{}\nbad,biotechnology,KR,2030,imports,1,reported,\"open citation,,,,\n{}\n",
+                lines[..5].join("\n"),
+                lines[5..].join("\n")
+            ),
+            "citation",
+        ),
+        (
+            "a line break inside a field",
+            format!(
+                "{header}\n{body}\nbad,biotechnology,KR,2030,imports,1,reported,\"two\nlines\",,,,\n"
+            ),
+            "citation",
+        ),
+        (
+            "an over-long field",
+            format!(
+                "{header}\n{body}\nbad,biotechnology,KR,2030,imports,1,reported,{},,,,\n",
+                "x".repeat(5_000)
+            ),
+            "citation",
+        ),
+        (
+            "a NUL in a field",
+            format!("{header}\n{body}\nbad,biotechnology,KR,2030,imports,1,reported,a\0b,,,,\n"),
+            "citation",
+        ),
+        (
+            "an escape code in a field",
+            format!(
+                "{header}\n{body}\nbad,biotechnology,KR,2030,imports,1,reported,x,\u{1b}[31m,,,\n"
+            ),
+            "quote",
+        ),
+        (
+            "a value beyond 10^15 dollars",
+            format!(
+                "{header}\n{body}\nbad,biotechnology,KR,2030,imports,10000000000000000,reported,x,,,,\n"
+            ),
+            "value_usd",
+        ),
+        (
+            "the smallest i64 as a balance",
+            format!(
+                "{header}\n{body}\nbad,biotechnology,KR,2030,balance,-9223372036854775808,reported,x,,,,\n"
+            ),
+            "value_usd",
+        ),
+        (
+            "a rounding beyond 10^15 dollars",
+            format!(
+                "{header}\n{body}\nbad,biotechnology,KR,2030,imports,1,reported,x,,10000000000000000,,\n"
+            ),
+            "rounding_usd",
+        ),
     ];
     for (what, content, field) in cases {
         let err = import_files(
@@ -193,7 +252,15 @@ fn malformed_files_write_nothing(db: &TestDb) {
         assert!(err.starts_with("bad.csv"), "{what}: {err}");
         if !field.is_empty() {
             assert!(err.contains(&format!("field {field}")), "{what}: {err}");
+            assert!(
+                err.starts_with("bad.csv, row "),
+                "{what}: names the row: {err}"
+            );
         }
+        assert!(
+            err.len() < 2_000,
+            "{what}: the error echoes at most a part: {err}"
+        );
         assert_eq!(
             store.observation_count().unwrap(),
             before,
