@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
 # Load test of `atp serve` against a minimal actix-web server that returns
 # the same bytes precomputed (the ceiling), on the synthetic dataset
-# (10 groups x 240 partners x 35 years x 2 flows = 168,000 rows).
+# (10 groups x 240 partners x 35 years x 2 flows = 168,000 rows), the way
+# real clients call:
 #
-# Server on core 0 (one worker), wrk -t1 -c64 on core 1, loopback.
-# Usage: bench/load.sh [seconds per run, default 10] [rounds, default 3]
-# Needs: wrk (Debian), taskset (util-linux), curl.
+#   one        one URL repeated, no Accept-Encoding (the response cache hits)
+#   browser    one URL repeated with a browser's Accept-Encoding
+#              (gzip, deflate, br); the ceiling serves the same brotli bytes
+#   random     every request a different query (bench/random.lua: group,
+#              partner, year or year pair, flow drawn at random); the
+#              ceiling serves a body of the same size for any query
+#   uncached   one URL repeated with the response cache off
+#
+# Server on core 0 (one worker), wrk -t1 -c64 on core 1, loopback. The
+# server's resident memory is sampled every 0.2 s through every run; the
+# peak is reported.
+#
+# Usage: bench/load.sh [seconds per run, default 10] [rounds, default 3] [modes]
+#   modes: any of one,browser,random,uncached (default: all)
+# Needs: wrk (Debian), taskset (util-linux), curl, bc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-10}"
 ROUNDS="${2:-3}"
+MODES="${3:-one,browser,random,uncached}"
 PORT_ATP=18400
 PORT_CEIL=18401
 
@@ -24,6 +38,7 @@ trap cleanup EXIT
 
 "$BIN" synthetic --output "$WORK/synthetic.csv" 2>/dev/null
 ROWS=$(($(wc -l <"$WORK/synthetic.csv") - 1))
+cut -d, -f3 "$WORK/synthetic.csv" | tail -n +2 | sort -u >"$WORK/partners.txt"
 DB="sqlite://$WORK/atp.sqlite3"
 "$BIN" --database-url "$DB" import --dataset synthetic "$WORK/synthetic.csv" 2>/dev/null
 
@@ -38,25 +53,59 @@ wait_ready() { # url -> prints seconds waited
   echo "$end - $start" | bc -l
 }
 
-start_atp() { # extra env... ; sets ATP_PID and STARTUP
+# Samples VmRSS of a pid every 0.2 s into a file, until killed.
+sample_rss() { # pid file
+  while kill -0 "$1" 2>/dev/null; do
+    awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null >>"$2" || true
+    sleep 0.2
+  done
+}
+
+start_atp() { # extra env... ; sets ATP_PID, STARTUP, SAMPLER
   env "$@" ATP_LOG=warn taskset -c 0 "$BIN" --database-url "$DB" serve \
     --bind 127.0.0.1:$PORT_ATP --workers 1 >"$WORK/atp.log" 2>&1 &
   ATP_PID=$!
   PIDS+=("$ATP_PID")
   STARTUP=$(wait_ready "http://127.0.0.1:$PORT_ATP/readyz")
+  : >"$WORK/rss.txt"
+  sample_rss "$ATP_PID" "$WORK/rss.txt" &
+  SAMPLER=$!
+  PIDS+=("$SAMPLER")
 }
 
-stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 declare -A QUERIES=(
   [lookup]="/v1/imports?dataset=synthetic&group=aerospace&partner=KR&year=2020"
   [series]="/v1/imports?dataset=synthetic&group=aerospace&partner=KR"
   [growth]="/v1/growth?dataset=synthetic&flow=exports&from=1990&to=2024&group=aerospace"
 )
+# A representative random query of each shape: its body is what the ceiling
+# answers to every random query of that shape.
+declare -A SAMPLES=(
+  [lookup]="/v1/imports?dataset=synthetic&group=electronics&partner=DE&year=2011&limit=9500"
+  [series]="/v1/imports?dataset=synthetic&group=electronics&partner=DE&limit=9500"
+  [growth]="/v1/growth?dataset=synthetic&flow=imports&from=2001&to=2019&group=electronics&limit=9500"
+)
 ORDER=(lookup series growth)
+BROWSER="gzip, deflate, br"
 
-run_wrk() { # url -> "rps p99_ms"
-  taskset -c 1 wrk -t1 -c64 -d"${DURATION}s" --latency "$1" >"$WORK/wrk.txt"
+run_wrk() { # url [script env...] -> "rps p99_ms"
+  local url=$1; shift
+  if [ $# -gt 0 ]; then
+    env "$@" taskset -c 1 wrk -t1 -c64 -d"${DURATION}s" --latency -s bench/random.lua "$url" >"$WORK/wrk.txt"
+  else
+    taskset -c 1 wrk -t1 -c64 -d"${DURATION}s" --latency "$url" >"$WORK/wrk.txt"
+  fi
+  local rps p99
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$WORK/wrk.txt")
+  p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' "$WORK/wrk.txt")
+  if grep -q "Non-2xx\|non-2xx" "$WORK/wrk.txt"; then echo "non-2xx answers: $(cat "$WORK/wrk.txt")" >&2; exit 1; fi
+  echo "$rps $p99"
+}
+
+run_wrk_browser() { # url -> "rps p99_ms"
+  taskset -c 1 wrk -t1 -c64 -d"${DURATION}s" --latency -H "Accept-Encoding: $BROWSER" "$1" >"$WORK/wrk.txt"
   local rps p99
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$WORK/wrk.txt")
   p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' "$WORK/wrk.txt")
@@ -67,34 +116,7 @@ run_wrk() { # url -> "rps p99_ms"
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 spread() { sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {printf "%.0f-%.0f", lo, hi}'; }
 
-measure() { # label, extra env for atp...
-  local label=$1; shift
-  start_atp "$@"
-  local startup=$STARTUP
-  ARGS=()
-  for q in "${ORDER[@]}"; do
-    curl -sf "http://127.0.0.1:$PORT_ATP${QUERIES[$q]}" >"$WORK/$q.body"
-    ARGS+=("${QUERIES[$q]}=$WORK/$q.body")
-  done
-  CEILING_WORKERS=1 taskset -c 0 "$CEIL" 127.0.0.1:$PORT_CEIL "${ARGS[@]}" 2>"$WORK/ceiling.log" &
-  local ceil_pid=$!
-  PIDS+=("$ceil_pid")
-  wait_ready "http://127.0.0.1:$PORT_CEIL${QUERIES[lookup]}" >/dev/null
-  for q in "${ORDER[@]}"; do
-    cmp -s "$WORK/$q.body" <(curl -sf "http://127.0.0.1:$PORT_CEIL${QUERIES[$q]}") \
-      || { echo "ceiling body differs for $q" >&2; exit 1; }
-    : >"$WORK/$q.atp"; : >"$WORK/$q.ceil"
-    for _ in $(seq "$ROUNDS"); do
-      run_wrk "http://127.0.0.1:$PORT_ATP${QUERIES[$q]}" >>"$WORK/$q.atp"
-      run_wrk "http://127.0.0.1:$PORT_CEIL${QUERIES[$q]}" >>"$WORK/$q.ceil"
-    done
-  done
-  local rss
-  rss=$(awk '/^VmHWM/ {printf "%.1f", $2/1024}' "/proc/$ATP_PID/status")
-  echo
-  echo "### $label"
-  echo
-  echo "rows served: $ROWS; start-up to ready: $(printf '%.3f' "$startup") s; peak RSS after the runs: $rss MB"
+table() { # title, then for each query: label bytes atpfile ceilfile
   echo
   echo "| query | bytes | atp req/s (median; range) | ceiling req/s (median; range) | atp / ceiling | atp p99 ms (median) | ceiling p99 ms |"
   echo "|---|---|---|---|---|---|---|"
@@ -104,16 +126,93 @@ measure() { # label, extra env for atp...
     c=$(awk '{print $1}' "$WORK/$q.ceil" | median)
     ap=$(awk '{print $2}' "$WORK/$q.atp" | median)
     cp=$(awk '{print $2}' "$WORK/$q.ceil" | median)
-    printf '| %s `%s` | %s | %.0f; %s | %.0f; %s | %.0f%% | %.2f | %.2f |\n' \
-      "$q" "${QUERIES[$q]}" "$(wc -c <"$WORK/$q.body")" \
+    printf '| %s | %s | %.0f; %s | %.0f; %s | %.0f%% | %.2f | %.2f |\n' \
+      "$q" "$(cat "$WORK/$q.bytes")" \
       "$a" "$(awk '{print $1}' "$WORK/$q.atp" | spread)" \
       "$c" "$(awk '{print $1}' "$WORK/$q.ceil" | spread)" \
       "$(echo "100 * $a / $c" | bc -l)" "$ap" "$cp"
   done
+}
+
+peak_rss() { sort -g "$WORK/rss.txt" | tail -1 | awk '{printf "%.1f", $1/1024}'; }
+
+# mode label, then env for atp
+measure() {
+  local mode=$1; shift
+  start_atp "$@"
+  local startup=$STARTUP
+  local ceil_args=()
+  for q in "${ORDER[@]}"; do
+    case $mode in
+      random)
+        curl -sf "http://127.0.0.1:$PORT_ATP${SAMPLES[$q]}" >"$WORK/$q.body"
+        ceil_args+=("${SAMPLES[$q]%%\?*}?*=$WORK/$q.body")
+        ;;
+      browser)
+        curl -sf "http://127.0.0.1:$PORT_ATP${QUERIES[$q]}" >"$WORK/$q.body"
+        curl -sf -H "Accept-Encoding: $BROWSER" "http://127.0.0.1:$PORT_ATP${QUERIES[$q]}" >"$WORK/$q.enc"
+        local coding
+        coding=$(curl -sf -o /dev/null -D - -H "Accept-Encoding: $BROWSER" "http://127.0.0.1:$PORT_ATP${QUERIES[$q]}" | awk -F': ' 'tolower($1)=="content-encoding" {gsub(/\r/,"",$2); print $2}')
+        ceil_args+=("${QUERIES[$q]}=$WORK/$q.body")
+        [ -n "$coding" ] && ceil_args+=("$coding:${QUERIES[$q]}=$WORK/$q.enc")
+        ;;
+      *)
+        curl -sf "http://127.0.0.1:$PORT_ATP${QUERIES[$q]}" >"$WORK/$q.body"
+        ceil_args+=("${QUERIES[$q]}=$WORK/$q.body")
+        ;;
+    esac
+  done
+  CEILING_WORKERS=1 taskset -c 0 "$CEIL" 127.0.0.1:$PORT_CEIL "${ceil_args[@]}" 2>"$WORK/ceiling.log" &
+  local ceil_pid=$!
+  PIDS+=("$ceil_pid")
+  # Any answer (404 included) means it listens.
+  until curl -s -o /dev/null "http://127.0.0.1:$PORT_CEIL/"; do sleep 0.05; done
+  for q in "${ORDER[@]}"; do
+    : >"$WORK/$q.atp"; : >"$WORK/$q.ceil"
+    for _ in $(seq "$ROUNDS"); do
+      case $mode in
+        random)
+          run_wrk "http://127.0.0.1:$PORT_ATP" SHAPE="$q" PARTNERS="$WORK/partners.txt" >>"$WORK/$q.atp"
+          run_wrk "http://127.0.0.1:$PORT_CEIL" SHAPE="$q" PARTNERS="$WORK/partners.txt" >>"$WORK/$q.ceil"
+          ;;
+        browser)
+          run_wrk_browser "http://127.0.0.1:$PORT_ATP${QUERIES[$q]}" >>"$WORK/$q.atp"
+          run_wrk_browser "http://127.0.0.1:$PORT_CEIL${QUERIES[$q]}" >>"$WORK/$q.ceil"
+          ;;
+        *)
+          run_wrk "http://127.0.0.1:$PORT_ATP${QUERIES[$q]}" >>"$WORK/$q.atp"
+          run_wrk "http://127.0.0.1:$PORT_CEIL${QUERIES[$q]}" >>"$WORK/$q.ceil"
+          ;;
+      esac
+    done
+    if [ "$mode" = browser ] && [ -s "$WORK/$q.enc" ]; then
+      echo "$(wc -c <"$WORK/$q.enc") compressed ($(wc -c <"$WORK/$q.body"))" >"$WORK/$q.bytes"
+    else
+      wc -c <"$WORK/$q.body" | tr -d ' ' >"$WORK/$q.bytes"
+    fi
+  done
+  local label
+  case $mode in
+    one) label="one URL repeated, no Accept-Encoding (response cache on)" ;;
+    browser) label="one URL repeated, Accept-Encoding: $BROWSER; the ceiling serves the same compressed bytes" ;;
+    random) label="every request a different query (bench/random.lua), no Accept-Encoding; the ceiling answers a body of the same size" ;;
+    uncached) label="one URL repeated, response cache off (every request rendered from the read model)" ;;
+  esac
+  echo
+  echo "### $label"
+  echo
+  echo "rows served: $ROWS; start-up to ready: $(printf '%.3f' "$startup") s; peak RSS sampled through the runs: $(peak_rss) MB"
+  table
   stop "$ceil_pid"
   stop "$ATP_PID"
+  stop "$SAMPLER"
 }
 
 echo "## Load test ($(date -u +%Y-%m-%dT%H:%MZ), ${DURATION}s x ${ROUNDS} rounds per query, wrk -t1 -c64)"
-measure "atp serve, default settings (response cache on)"
-measure "atp serve, response cache off (every request rendered from the read model)" ATP_RESPONSE_CACHE_ENTRIES=0
+for mode in ${MODES//,/ }; do
+  case $mode in
+    uncached) measure uncached ATP_RESPONSE_CACHE_ENTRIES=0 ;;
+    one|browser|random) measure "$mode" ;;
+    *) echo "unknown mode $mode" >&2; exit 1 ;;
+  esac
+done

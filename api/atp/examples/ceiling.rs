@@ -2,33 +2,77 @@
 //! benchmarked URL with the same bytes `atp serve` returned for it,
 //! precomputed. What `atp serve` achieves is compared with this.
 //!
-//! Usage: `ceiling ADDR URL=FILE...` (URL is the path and query string).
+//! Usage: `ceiling ADDR [CODING:]URL=FILE...`. URL is the path and query
+//! string, or `PATH?*` for any query on PATH (the random-query runs: a body
+//! of the size the real answers have). CODING is `br` or `gzip` for a
+//! compressed variant, sent (with `Content-Encoding`) to a request whose
+//! `Accept-Encoding` names it, brotli first, as `atp serve` chooses.
 
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::sync::Arc;
 
+use actix_web::http::header;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 
-async fn answer(req: HttpRequest, bodies: web::Data<HashMap<String, web::Bytes>>) -> HttpResponse {
+/// The bodies of one URL: as they are, and compressed.
+#[derive(Default)]
+struct Variants {
+    identity: Option<web::Bytes>,
+    br: Option<web::Bytes>,
+    gzip: Option<web::Bytes>,
+}
+
+type Bodies = HashMap<String, Variants>;
+
+async fn answer(req: HttpRequest, bodies: web::Data<Bodies>) -> HttpResponse {
     let uri = req.uri().path_and_query().map_or("", |p| p.as_str());
-    match bodies.get(uri) {
-        Some(body) => HttpResponse::Ok()
-            .content_type("application/json")
-            .body(body.clone()),
-        None => HttpResponse::NotFound().finish(),
+    let any_query = format!("{}?*", req.uri().path());
+    let Some(v) = bodies.get(uri).or_else(|| bodies.get(&any_query)) else {
+        return HttpResponse::NotFound().finish();
+    };
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let (coding, body) = if accept.contains("br") && v.br.is_some() {
+        (Some("br"), v.br.clone())
+    } else if accept.contains("gzip") && v.gzip.is_some() {
+        (Some("gzip"), v.gzip.clone())
+    } else {
+        (None, v.identity.clone())
+    };
+    let Some(body) = body else {
+        return HttpResponse::NotFound().finish();
+    };
+    let mut r = HttpResponse::Ok();
+    r.content_type("application/json");
+    if let Some(coding) = coding {
+        r.insert_header((header::CONTENT_ENCODING, coding));
     }
+    r.body(body)
 }
 
 fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
     let bind = args.next().unwrap_or_else(|| "127.0.0.1:8090".to_owned());
-    let mut bodies = HashMap::new();
+    let mut bodies: Bodies = HashMap::new();
     for pair in args {
-        let (url, file) = pair
+        let (spec, file) = pair
             .rsplit_once('=')
             .ok_or_else(|| std::io::Error::other(format!("expected URL=FILE, got {pair}")))?;
-        bodies.insert(url.to_owned(), web::Bytes::from(std::fs::read(file)?));
+        let (coding, url) = match spec.split_once(':') {
+            Some((c @ ("br" | "gzip"), url)) => (c, url),
+            _ => ("identity", spec),
+        };
+        let bytes = Some(web::Bytes::from(std::fs::read(file)?));
+        let v = bodies.entry(url.to_owned()).or_default();
+        match coding {
+            "br" => v.br = bytes,
+            "gzip" => v.gzip = bytes,
+            _ => v.identity = bytes,
+        }
     }
     let bodies = web::Data::from(Arc::new(bodies));
     let workers = std::env::var("CEILING_WORKERS")
