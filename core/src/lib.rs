@@ -12,6 +12,7 @@ pub mod dataset;
 pub mod error;
 pub mod flow;
 pub mod group;
+pub mod membership;
 pub mod observation;
 pub mod partner;
 pub mod quality;

@@ -87,7 +87,7 @@ impl TryFrom<&str> for Status {
 }
 
 /// Where a figure is printed: the section and the exact phrase.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Citation {
     pub section: String,
     /// The exact phrase of the source that carries the figure (empty for a
@@ -96,7 +96,7 @@ pub struct Citation {
 }
 
 /// How a derived figure was computed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Derivation {
     /// A readable formula over the inputs, e.g.
     /// `imports/all/KR/2024 / (1 + 459%)`.
@@ -106,7 +106,7 @@ pub struct Derivation {
 }
 
 /// Everything the service knows about where a figure comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Provenance {
     pub status: Status,
     /// For a reported figure, the place value of its last printed digit:

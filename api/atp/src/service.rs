@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use atp_http::{DataStore, ImportSummary, Unavailable, Upload, UploadProblem, WriteError};
 use atp_ingest::IngestError;
-use atp_query::ReadModel;
+use atp_query::{DatasetBuilder, ReadModel};
 use atp_store::{OnExisting, Store, StoreError};
 
 /// Why an import did not happen. Nothing was written.
@@ -68,13 +68,20 @@ impl Service {
     /// Every committed dataset as a read model.
     pub fn load_model(&self, default_dataset: Option<&str>) -> Result<ReadModel, StoreError> {
         let version = self.store.data_version()?;
-        let mut datasets = Vec::new();
+        let mut views = Vec::new();
         for stored in self.store.datasets()? {
-            let observations = self.store.observations(&stored.info.id)?;
-            datasets.push((stored, observations));
+            let id = stored.info.id.clone();
+            let mut builder = DatasetBuilder::new(stored);
+            self.store.each_observation(&id, |o| builder.push(o))?;
+            views.push(builder.finish());
         }
         let extra = self.store.extra_partners()?;
-        Ok(ReadModel::build(version, datasets, &extra, default_dataset))
+        Ok(ReadModel::with_views(
+            version,
+            views,
+            &extra,
+            default_dataset,
+        ))
     }
 }
 

@@ -437,7 +437,7 @@ pub async fn list_years(
                 .iter()
                 .map(|&y| YearRecord {
                     year: y.get(),
-                    observations: ds.observations.iter().filter(|o| o.key.year == y).count(),
+                    observations: ds.facts.iter().filter(|f| f.key.year == y).count(),
                 })
                 .collect();
             let page = PageRequest::all(records.len());

@@ -390,8 +390,8 @@ impl<'a> ShareRecord<'a> {
             share_pct: value(&r.share_pct),
             share_pct_reason: reason(&r.share_pct),
             rank: r.rank,
-            status: r.observation.provenance.status,
-            citation: &r.observation.provenance.citation.section,
+            status: r.fact.provenance.status,
+            citation: &r.fact.provenance.citation.section,
         }
     }
 }

@@ -6,11 +6,9 @@ pub mod model;
 mod rows;
 
 use atp_core::analytics::{self, Computed, Undefined};
-use atp_core::{
-    Flow, GroupId, Measure, Observation, PartnerCode, PartnerKind, SeriesKey, Status, Year,
-};
+use atp_core::{Flow, GroupId, Measure, PartnerCode, PartnerKind, SeriesKey, Status, Year};
 
-pub use model::{DatasetView, FLOW_MEASURES, PartnerEntry, ReadModel};
+pub use model::{DatasetBuilder, DatasetView, FLOW_MEASURES, Fact, PartnerEntry, ReadModel};
 pub use rows::{
     BalanceBasis, BalanceRow, ConcentrationRow, FlowRow, GrowthRow, Origin, ProfileRow, ShareRow,
 };
@@ -167,7 +165,7 @@ pub fn flows<'m>(
             // partner and year; the partners asked for are found by binary
             // search instead of scanning the run.
             let run = ds.run(measure, group);
-            let slices: Vec<&[Observation]> = match &sel.partners {
+            let slices: Vec<&[Fact]> = match &sel.partners {
                 None => vec![run],
                 Some(_) => scope
                     .partners(sel)
@@ -433,7 +431,7 @@ pub fn shares<'m>(
                     world_usd: world,
                     share_pct: share,
                     rank: s.rank,
-                    observation: o,
+                    fact: o,
                 });
             }
         }
@@ -505,10 +503,7 @@ fn shares_of_year<'m>(
     measure: Measure,
     group: GroupId,
     year: Year,
-) -> (
-    Option<&'m Observation>,
-    Vec<(&'m Observation, analytics::PartnerShare)>,
-) {
+) -> (Option<&'m Fact>, Vec<(&'m Fact, analytics::PartnerShare)>) {
     let ds = scope.ds;
     let world = ds.get(&SeriesKey {
         measure,
@@ -516,7 +511,7 @@ fn shares_of_year<'m>(
         partner: PartnerCode::WORLD,
         year,
     });
-    let figures: Vec<&Observation> = ds
+    let figures: Vec<&Fact> = ds
         .run(measure, group)
         .iter()
         .filter(|o| o.key.year == year && o.key.partner != PartnerCode::WORLD)

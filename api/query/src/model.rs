@@ -3,8 +3,8 @@
 //! observations) in one go and swapped atomically after an import, so a
 //! request does no SQL.
 
-use std::collections::HashMap;
-use std::ops::Range;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use atp_core::{
     Citation, Derivation, ExtraPartner, Flow, Group, GroupId, Measure, Observation, Partner,
@@ -46,16 +46,75 @@ impl From<&ExtraPartner> for PartnerEntry {
     }
 }
 
-/// One dataset, indexed.
+/// One figure as the read model holds it: its coordinates, its value, and
+/// its provenance, shared with every figure that has the same (a dataset's
+/// figures mostly share a handful: 32 bytes a figure instead of about 400).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    pub key: SeriesKey,
+    pub value_usd: i64,
+    pub provenance: Arc<Provenance>,
+}
+
+impl Fact {
+    /// The observation it stands for.
+    pub fn to_observation(&self) -> Observation {
+        Observation {
+            key: self.key,
+            value_usd: self.value_usd,
+            provenance: (*self.provenance).clone(),
+        }
+    }
+}
+
+/// Builds a [`DatasetView`] from observations given one at a time (as the
+/// store reads them), sharing equal provenances as they come, so a dataset
+/// is never held twice.
+#[derive(Debug)]
+pub struct DatasetBuilder {
+    stored: StoredDataset,
+    facts: Vec<Fact>,
+    provenances: HashSet<Arc<Provenance>>,
+}
+
+impl DatasetBuilder {
+    pub fn new(stored: StoredDataset) -> DatasetBuilder {
+        let rows = usize::try_from(stored.row_count).unwrap_or(0);
+        DatasetBuilder {
+            stored,
+            facts: Vec::with_capacity(rows),
+            provenances: HashSet::new(),
+        }
+    }
+
+    pub fn push(&mut self, o: Observation) {
+        let provenance = match self.provenances.get(&o.provenance) {
+            Some(shared) => shared.clone(),
+            None => {
+                let shared = Arc::new(o.provenance);
+                self.provenances.insert(shared.clone());
+                shared
+            }
+        };
+        self.facts.push(Fact {
+            key: o.key,
+            value_usd: o.value_usd,
+            provenance,
+        });
+    }
+
+    pub fn finish(self) -> DatasetView {
+        DatasetView::from_facts(self.stored, self.facts)
+    }
+}
+
+/// One dataset, indexed: its facts sorted by key, found by binary search.
 #[derive(Debug)]
 pub struct DatasetView {
     pub stored: StoredDataset,
-    /// Every observation, sorted by key (measure, group, partner, year),
+    /// Every figure, sorted by key (measure, group, partner, year),
     /// including the computed `all` aggregate where the source has none.
-    pub observations: Vec<Observation>,
-    index: HashMap<SeriesKey, u32>,
-    /// The contiguous run of observations of each (measure, group).
-    runs: HashMap<(Measure, GroupId), Range<usize>>,
+    pub facts: Vec<Fact>,
     /// The ATP groups with figures: what `all` covers.
     pub groups_covered: Vec<Group>,
     pub years: Vec<Year>,
@@ -65,34 +124,41 @@ pub struct DatasetView {
 }
 
 impl DatasetView {
-    pub fn new(stored: StoredDataset, mut observations: Vec<Observation>) -> DatasetView {
-        let groups_covered = atp_core::dataset::groups_covered(&observations);
-        let has_all = observations.iter().any(|o| o.key.group == GroupId::All);
+    pub fn new(stored: StoredDataset, observations: Vec<Observation>) -> DatasetView {
+        let mut b = DatasetBuilder::new(stored);
+        for o in observations {
+            b.push(o);
+        }
+        b.finish()
+    }
+
+    fn from_facts(stored: StoredDataset, mut facts: Vec<Fact>) -> DatasetView {
+        let mut present = [false; Group::ALL.len()];
+        for f in &facts {
+            if let GroupId::Group(g) = f.key.group {
+                present[g as usize] = true;
+            }
+        }
+        let groups_covered: Vec<Group> = Group::ALL
+            .into_iter()
+            .filter(|g| present[*g as usize])
+            .collect();
+        let has_all = facts.iter().any(|f| f.key.group == GroupId::All);
         if !has_all && !groups_covered.is_empty() {
-            let extra = aggregate_all(&observations, &groups_covered);
-            observations.extend(extra);
+            let extra = aggregate_all(&facts, &groups_covered);
+            facts.extend(extra);
         }
-        observations.sort_by_key(|o| o.key);
-        observations.shrink_to_fit();
-        let mut index = HashMap::with_capacity(observations.len());
-        let mut runs: HashMap<(Measure, GroupId), Range<usize>> = HashMap::new();
-        for (i, o) in observations.iter().enumerate() {
-            index.insert(o.key, i as u32);
-            runs.entry((o.key.measure, o.key.group))
-                .and_modify(|r| r.end = i + 1)
-                .or_insert(i..i + 1);
-        }
-        let mut years: Vec<Year> = observations.iter().map(|o| o.key.year).collect();
+        facts.sort_by_key(|f| f.key);
+        facts.shrink_to_fit();
+        let mut years: Vec<Year> = facts.iter().map(|f| f.key.year).collect();
         years.sort_unstable();
         years.dedup();
-        let mut partners: Vec<PartnerCode> = observations.iter().map(|o| o.key.partner).collect();
+        let mut partners: Vec<PartnerCode> = facts.iter().map(|f| f.key.partner).collect();
         partners.sort_unstable();
         partners.dedup();
         DatasetView {
             stored,
-            observations,
-            index,
-            runs,
+            facts,
             groups_covered,
             years,
             partners,
@@ -104,33 +170,39 @@ impl DatasetView {
         &self.stored.info.id
     }
 
-    pub fn get(&self, key: &SeriesKey) -> Option<&Observation> {
-        self.index.get(key).map(|&i| &self.observations[i as usize])
+    pub fn get(&self, key: &SeriesKey) -> Option<&Fact> {
+        self.facts
+            .binary_search_by(|f| f.key.cmp(key))
+            .ok()
+            .map(|i| &self.facts[i])
     }
 
-    /// The observations of one measure and group, ordered by partner and year.
-    pub fn run(&self, measure: Measure, group: GroupId) -> &[Observation] {
-        self.runs
-            .get(&(measure, group))
-            .map_or(&[], |r| &self.observations[r.clone()])
+    /// The facts of one measure and group, ordered by partner and year.
+    pub fn run(&self, measure: Measure, group: GroupId) -> &[Fact] {
+        let start = self
+            .facts
+            .partition_point(|f| (f.key.measure, f.key.group) < (measure, group));
+        let len = self.facts[start..]
+            .partition_point(|f| (f.key.measure, f.key.group) == (measure, group));
+        &self.facts[start..start + len]
     }
 
     pub fn row_count(&self) -> usize {
-        self.observations.len()
+        self.facts.len()
     }
 }
 
 /// The `all` aggregate of each flow, partner and year: the sum of the groups
 /// present (a missing group means no trade reported for it).
-fn aggregate_all(obs: &[Observation], groups: &[Group]) -> Vec<Observation> {
+fn aggregate_all(facts: &[Fact], groups: &[Group]) -> Vec<Fact> {
     // `None` once a sum would overflow: such an aggregate is not served.
     let mut sums: HashMap<(Measure, PartnerCode, Year), (Option<i64>, u32)> = HashMap::new();
-    for o in obs {
-        if matches!(o.key.group, GroupId::Group(_)) && o.key.measure != Measure::Balance {
+    for f in facts {
+        if matches!(f.key.group, GroupId::Group(_)) && f.key.measure != Measure::Balance {
             let e = sums
-                .entry((o.key.measure, o.key.partner, o.key.year))
+                .entry((f.key.measure, f.key.partner, f.key.year))
                 .or_insert((Some(0), 0));
-            e.0 = e.0.and_then(|s| s.checked_add(o.value_usd));
+            e.0 = e.0.and_then(|s| s.checked_add(f.value_usd));
             e.1 += 1;
         }
     }
@@ -139,30 +211,38 @@ fn aggregate_all(obs: &[Observation], groups: &[Group]) -> Vec<Observation> {
         "computed by the service: the sum of the ATP groups ({})",
         names.join(", ")
     );
+    // One provenance for each number of groups summed, shared.
+    let mut provenances: HashMap<u32, Arc<Provenance>> = HashMap::new();
     sums.into_iter()
         .filter_map(|(k, (value, n))| value.map(|v| (k, (v, n))))
-        .map(|((measure, partner, year), (value, n))| Observation {
-            key: SeriesKey {
-                measure,
-                group: GroupId::All,
-                partner,
-                year,
-            },
-            value_usd: value,
-            provenance: Provenance {
-                status: Status::Derived,
-                rounding_usd: None,
-                derivation: Some(Derivation {
-                    formula: format!(
-                        "sum of the {n} ATP groups with figures for {measure}, {partner}, {year}"
-                    ),
-                    inputs: Vec::new(),
-                }),
-                citation: Citation {
-                    section: section.clone(),
-                    quote: String::new(),
+        .map(|((measure, partner, year), (value, n))| {
+            let provenance = provenances
+                .entry(n)
+                .or_insert_with(|| {
+                    Arc::new(Provenance {
+                        status: Status::Derived,
+                        rounding_usd: None,
+                        derivation: Some(Derivation {
+                            formula: format!("sum of the {n} ATP groups with figures"),
+                            inputs: Vec::new(),
+                        }),
+                        citation: Citation {
+                            section: section.clone(),
+                            quote: String::new(),
+                        },
+                    })
+                })
+                .clone();
+            Fact {
+                key: SeriesKey {
+                    measure,
+                    group: GroupId::All,
+                    partner,
+                    year,
                 },
-            },
+                value_usd: value,
+                provenance,
+            }
         })
         .collect()
 }
@@ -186,10 +266,21 @@ impl ReadModel {
         extra_partners: &[ExtraPartner],
         default_dataset: Option<&str>,
     ) -> ReadModel {
-        let datasets = datasets
+        let views = datasets
             .into_iter()
             .map(|(stored, observations)| DatasetView::new(stored, observations))
             .collect();
+        ReadModel::with_views(version, views, extra_partners, default_dataset)
+    }
+
+    /// The model of these dataset views and the partners only a source
+    /// knows, as of one data version.
+    pub fn with_views(
+        version: i64,
+        datasets: Vec<DatasetView>,
+        extra_partners: &[ExtraPartner],
+        default_dataset: Option<&str>,
+    ) -> ReadModel {
         let mut partners: Vec<PartnerEntry> =
             Partner::all().iter().map(PartnerEntry::from).collect();
         for extra in extra_partners {

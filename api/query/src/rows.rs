@@ -4,15 +4,16 @@
 //! [`Undefined`](atp_core::analytics::Undefined) reason, never `inf` or `NaN`.
 
 use atp_core::analytics::{Computed, Concentration};
-use atp_core::{Flow, GroupId, Observation, PartnerCode, PartnerKind, SeriesKey, Status, Year};
+use atp_core::{Flow, GroupId, PartnerCode, PartnerKind, SeriesKey, Status, Year};
 
 use crate::GrowthMeasure;
+use crate::model::Fact;
 
 /// Where a served value comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Origin<'m> {
-    /// A stored observation, with its provenance.
-    Stored(&'m Observation),
+    /// A stored figure, with its provenance.
+    Stored(&'m Fact),
     /// The rest of the world, computed for this query as the world minus
     /// the partners it lists (the dataset stores no rest-of-world figure).
     RestOfWorld { formula: String },
@@ -107,7 +108,7 @@ pub struct ShareRow<'m> {
     /// Rank among the listed countries and blocs; `None` for aggregates.
     pub rank: Option<u32>,
     /// The partner's figure.
-    pub observation: &'m Observation,
+    pub fact: &'m Fact,
 }
 
 /// How concentrated one group's trade in one year is on its partners.

@@ -364,6 +364,33 @@ impl Store {
         Ok(rows.into_iter().map(DatasetRow::into_stored).collect())
     }
 
+    /// One dataset's observations, given to `each` one at a time as they
+    /// are read (so a large dataset is never held twice); returns how many.
+    pub fn each_observation(
+        &self,
+        dataset_id: &str,
+        mut each: impl FnMut(Observation),
+    ) -> Result<usize, StoreError> {
+        let mut conn = self.conn()?;
+        let exists: i64 = datasets::table
+            .filter(datasets::id.eq(dataset_id))
+            .count()
+            .get_result(&mut *conn)?;
+        if exists == 0 {
+            return Err(StoreError::DatasetNotFound(dataset_id.to_owned()));
+        }
+        let mut n = 0;
+        for row in observations::table
+            .filter(observations::dataset_id.eq(dataset_id))
+            .select(ObservationRow::as_select())
+            .load_iter::<ObservationRow, diesel::connection::DefaultLoadingMode>(&mut *conn)?
+        {
+            each(row?.into_observation()?);
+            n += 1;
+        }
+        Ok(n)
+    }
+
     /// One dataset's observations, ordered by key.
     pub fn observations(&self, dataset_id: &str) -> Result<Vec<Observation>, StoreError> {
         let mut conn = self.conn()?;

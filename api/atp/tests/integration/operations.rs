@@ -224,7 +224,11 @@ fn writes_are_protected_and_all_or_nothing(db: &TestDb) {
     assert_eq!(r.status, 201, "{}", r.body);
     let json = get(&server, "/v1/imports?dataset=sheet&group=aerospace").json();
     assert_eq!(json["data"][0]["citation"], formula);
-    let text = get(&server, "/v1/imports?dataset=sheet&group=aerospace&format=csv").body;
+    let text = get(
+        &server,
+        "/v1/imports?dataset=sheet&group=aerospace&format=csv",
+    )
+    .body;
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let header = reader.headers().unwrap().clone();
     let row = reader.records().next().unwrap().unwrap();
