@@ -146,7 +146,10 @@ measure() {
     case $mode in
       random)
         curl -sf "http://127.0.0.1:$PORT_ATP${SAMPLES[$q]}" >"$WORK/$q.body"
-        ceil_args+=("${SAMPLES[$q]%%\?*}?*=$WORK/$q.body")
+        # PATH?*NAME,...: any query naming the sample's parameters.
+        local names
+        names=$(echo "${SAMPLES[$q]#*\?}" | tr '&' '\n' | cut -d= -f1 | paste -sd,)
+        ceil_args+=("${SAMPLES[$q]%%\?*}?*$names=$WORK/$q.body")
         ;;
       browser)
         curl -sf "http://127.0.0.1:$PORT_ATP${QUERIES[$q]}" >"$WORK/$q.body"
@@ -185,7 +188,7 @@ measure() {
           ;;
       esac
     done
-    if [ "$mode" = browser ] && [ -s "$WORK/$q.enc" ]; then
+    if [ "$mode" = browser ] && ! cmp -s "$WORK/$q.enc" "$WORK/$q.body"; then
       echo "$(wc -c <"$WORK/$q.enc") compressed ($(wc -c <"$WORK/$q.body"))" >"$WORK/$q.bytes"
     else
       wc -c <"$WORK/$q.body" | tr -d ' ' >"$WORK/$q.bytes"

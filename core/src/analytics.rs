@@ -6,7 +6,9 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::membership::{self, Exclusion};
 use crate::partner::{PartnerCode, PartnerKind};
+use crate::year::Year;
 
 /// Why a measure has no value for its inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -181,35 +183,51 @@ pub struct PartnerShare {
     pub kind: PartnerKind,
     pub value_usd: i64,
     pub share_pct: Computed<f64>,
-    /// Rank among the listed partners (countries and blocs) by value,
-    /// 1 for the largest; ties share a rank. `None` for aggregates
-    /// (rest of world, world), which are never ranked.
+    /// Rank among the partners that may be counted side by side (countries,
+    /// and blocs whose members are not listed) by value, 1 for the
+    /// largest; ties share a rank. `None` for the others.
     pub rank: Option<u32>,
+    /// Why it is not ranked: an aggregate (world, rest of world), or a
+    /// bloc whose members are listed in their own right.
+    pub unranked: Option<Exclusion>,
 }
 
-/// Each partner's share of `world_usd`, with ranks among the listed
-/// (non-aggregate) partners; order as given.
+/// Each partner's share of `world_usd` in `year`, with ranks among the
+/// partners that may be counted side by side: never an aggregate together
+/// with the countries inside it (see [`membership::countable`]); order as
+/// given.
 pub fn partner_shares(
     world_usd: i64,
     partners: &[(PartnerCode, PartnerKind, i64)],
+    year: Year,
 ) -> Vec<PartnerShare> {
-    let mut listed: Vec<i64> = partners
+    let kinds: Vec<(PartnerCode, PartnerKind)> =
+        partners.iter().map(|&(p, k, _)| (p, k)).collect();
+    let (kept, left_out) = membership::countable(&kinds, year);
+    let mut ranked: Vec<i64> = partners
         .iter()
-        .filter(|(_, kind, _)| !kind.is_aggregate())
+        .filter(|(p, _, _)| kept.contains(p))
         .map(|&(_, _, v)| v)
         .collect();
-    listed.sort_unstable_by(|a, b| b.cmp(a));
+    ranked.sort_unstable_by(|a, b| b.cmp(a));
     partners
         .iter()
-        .map(|&(partner, kind, value_usd)| PartnerShare {
-            partner,
-            kind,
-            value_usd,
-            share_pct: share_pct(value_usd, world_usd),
-            rank: (!kind.is_aggregate()).then(|| {
-                // Competition ranking: 1 + the number of strictly larger values.
-                listed.partition_point(|&v| v > value_usd) as u32 + 1
-            }),
+        .map(|&(partner, kind, value_usd)| {
+            let unranked = left_out
+                .iter()
+                .find(|(p, _)| *p == partner)
+                .map(|(_, why)| *why);
+            PartnerShare {
+                partner,
+                kind,
+                value_usd,
+                share_pct: share_pct(value_usd, world_usd),
+                rank: unranked.is_none().then(|| {
+                    // Competition ranking: 1 + the number of strictly larger values.
+                    ranked.partition_point(|&v| v > value_usd) as u32 + 1
+                }),
+                unranked,
+            }
         })
         .collect()
 }
@@ -325,12 +343,13 @@ mod tests {
             (kr, PartnerKind::Country, 10),
             (PartnerCode::REST_OF_WORLD, PartnerKind::RestOfWorld, 80),
         ];
-        let shares = partner_shares(200, &rows);
+        let y2024 = Year::new(2024).unwrap();
+        let shares = partner_shares(200, &rows, y2024);
         let ranks: Vec<Option<u32>> = shares.iter().map(|s| s.rank).collect();
         assert_eq!(ranks, [Some(1), Some(2), Some(2), Some(4), None]);
         assert!(close(shares[0].share_pct.unwrap(), 25.0));
         assert_eq!(
-            partner_shares(0, &rows)[0].share_pct,
+            partner_shares(0, &rows, y2024)[0].share_pct,
             Err(Undefined::ZeroBase)
         );
     }

@@ -29,7 +29,7 @@ pub struct DatasetInfo {
 }
 
 /// The kind of a ratio or change a source printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimKind {
     /// Percent change from `base_year` to `year`.
@@ -98,6 +98,27 @@ pub fn validate_dataset_id(id: &str) -> Result<(), String> {
             "1 to 64 lower-case letters, digits, '-', '_' or '.', starting with a letter or digit"
                 .to_owned(),
         )
+    }
+}
+
+impl Claim {
+    /// The printed number as a float (a percent, a multiple, or dollars).
+    pub fn value_f64(&self) -> Option<f64> {
+        use rust_decimal::prelude::ToPrimitive;
+        self.value.to_f64().filter(|v| v.is_finite())
+    }
+
+    /// The printed number in whole dollars, for a change in dollars.
+    pub fn value_usd(&self) -> Option<i64> {
+        use rust_decimal::prelude::ToPrimitive;
+        (self.kind == ClaimKind::ChangeUsd)
+            .then(|| self.value.round().to_i64())
+            .flatten()
+    }
+
+    /// Where it is printed: `section: quote`.
+    pub fn cited(&self) -> String {
+        format!("{}: {}", self.citation.section, self.citation.quote)
     }
 }
 

@@ -103,7 +103,8 @@ pub fn countable(
 }
 
 /// Why an aggregate is left out of an indicator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Exclusion {
     /// The world or the rest of the world: a sum over partners.
     Aggregate,

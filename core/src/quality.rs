@@ -104,6 +104,27 @@ pub enum CheckKind {
     PrintedRatio,
 }
 
+impl CheckKind {
+    pub const ALL: [CheckKind; 5] = [
+        CheckKind::BalanceIdentity,
+        CheckKind::GroupsSumToAll,
+        CheckKind::PartnersWithinWorld,
+        CheckKind::PartnersSumToWorld,
+        CheckKind::PrintedRatio,
+    ];
+
+    /// The wire name (`balance_identity`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckKind::BalanceIdentity => "balance_identity",
+            CheckKind::GroupsSumToAll => "groups_sum_to_all",
+            CheckKind::PartnersWithinWorld => "partners_within_world",
+            CheckKind::PartnersSumToWorld => "partners_sum_to_world",
+            CheckKind::PrintedRatio => "printed_ratio",
+        }
+    }
+}
+
 /// One identity checked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Check {
@@ -138,14 +159,7 @@ impl QualityReport {
 
     /// Counts of (passed, failed) checks by kind.
     pub fn summary(&self) -> Vec<(CheckKind, usize, usize)> {
-        let kinds = [
-            CheckKind::BalanceIdentity,
-            CheckKind::GroupsSumToAll,
-            CheckKind::PartnersWithinWorld,
-            CheckKind::PartnersSumToWorld,
-            CheckKind::PrintedRatio,
-        ];
-        kinds
+        CheckKind::ALL
             .into_iter()
             .map(|k| {
                 let of_kind = self.checks.iter().filter(|c| c.kind == k);
@@ -348,6 +362,81 @@ fn key(measure: Measure, group: GroupId, partner: PartnerCode, year: Year) -> Se
         partner,
         year,
     }
+}
+
+/// How far each figure of the dataset may be from the true value: the width
+/// of its interval (a reported figure: its printed rounding; a derived one:
+/// what its inputs' rounding allows). The most precise of two figures for
+/// the same thing is the one with the narrower interval.
+pub fn widths(ds: &Dataset) -> HashMap<SeriesKey, f64> {
+    Checker::new(ds, false)
+        .intervals
+        .into_iter()
+        .map(|(k, i)| (k, i.hi - i.lo))
+        .collect()
+}
+
+/// Whether a printed ratio agrees with the levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Agreement {
+    /// Within the rounding of the ratio and of the levels it is computed from.
+    Agrees,
+    /// Outside it; the data-quality report explains the disagreement.
+    Disagrees,
+    /// A level was derived from this printed ratio (the brief prints the
+    /// 2024 level and the growth rate, not the 2014 level): it agrees by
+    /// construction and checks nothing.
+    LevelsDerivedFromIt,
+    /// The levels it needs are not in the dataset.
+    NotChecked,
+}
+
+impl Agreement {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Agreement::Agrees => "agrees",
+            Agreement::Disagrees => "disagrees",
+            Agreement::LevelsDerivedFromIt => "levels_derived_from_it",
+            Agreement::NotChecked => "not_checked",
+        }
+    }
+}
+
+/// The agreement of every printed ratio of the dataset with its levels, by
+/// claim id.
+pub fn claim_agreements(ds: &Dataset) -> HashMap<String, Agreement> {
+    let checker = Checker::new(ds, false);
+    ds.claims
+        .iter()
+        .map(|claim| {
+            let agreement = match check_claim(&checker, claim) {
+                Some(check) if check.passed => Agreement::Agrees,
+                Some(_) => Agreement::Disagrees,
+                None if tautological_claim(&checker, claim) => Agreement::LevelsDerivedFromIt,
+                None => Agreement::NotChecked,
+            };
+            (claim.id.clone(), agreement)
+        })
+        .collect()
+}
+
+/// Whether a level the claim is checked against was derived from it.
+fn tautological_claim(c: &Checker<'_>, claim: &Claim) -> bool {
+    let mut keys: Vec<SeriesKey> = claim
+        .partners
+        .iter()
+        .map(|&p| key(claim.measure, claim.group, p, claim.year))
+        .collect();
+    if let Some(base) = claim.base_year {
+        keys.extend(
+            claim
+                .partners
+                .iter()
+                .map(|&p| key(claim.measure, claim.group, p, base)),
+        );
+    }
+    c.tautological(&keys, Some(&claim.id))
 }
 
 /// Checks every identity of the dataset's figures and every printed ratio,

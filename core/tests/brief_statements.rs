@@ -153,7 +153,11 @@ fn statements() -> Vec<Statement> {
             })
             .collect();
         let mut shares: Vec<(PartnerCode, u32)> =
-            partner_shares(v(&format!("{measure}/{group}/WLD/2024")), &rows)
+            partner_shares(
+                v(&format!("{measure}/{group}/WLD/2024")),
+                &rows,
+                atp_core::Year::new(2024).unwrap(),
+            )
                 .into_iter()
                 .map(|s| (s.partner, s.rank.unwrap()))
                 .collect();

@@ -94,6 +94,16 @@ fn imports_of_korea_in_2024(app: &Server) {
             "units": "USD",
             "data_version": 1,
             "query": {"group": "all", "partner": "KR", "year": "2024"},
+            "coverage": {
+                "first_period": 2014,
+                "last_period": 2024,
+                "periods": 2,
+                "groups": ["all", "biotechnology", "life-science", "opto-electronics",
+                    "information-communications", "electronics", "flexible-manufacturing",
+                    "advanced-materials", "aerospace", "nuclear"],
+                "partners": 7,
+            },
+            "notice": null,
         })
     );
 
@@ -363,18 +373,24 @@ fn balances_of_biotechnology(app: &Server) {
         assert_eq!(r["partner_kind"], "world");
         assert_eq!(r["exports_usd"], exports);
         assert_eq!(r["imports_usd"], imports);
-        assert_eq!(r["balance_usd"], exports - imports);
-        assert_eq!(r["balance_basis"], "flows");
+        // The printed balance (to 1억) is finer than the difference of two
+        // flows each rounded to 1억 (one of them derived): it is the
+        // headline, and the difference stays visible.
+        assert_eq!(r["balance_usd"], reported);
+        assert_eq!(r["balance_basis"], "reported");
         assert_eq!(r["reported_balance_usd"], reported);
+        assert_eq!(r["flows_balance_usd"], exports - imports);
         assert_close(
             &r["tsi"],
             (exports - imports) as f64 / (exports + imports) as f64,
         );
         assert_eq!(r["tsi_reason"], Value::Null);
-        assert_eq!(r["status"], "derived");
+        assert_eq!(r["status"], "reported");
     }
-    // 2014: a surplus of about 1.1 billion; 2024: a deficit of 68 billion.
-    assert_eq!(records[0]["balance_usd"], 1_085_000_000);
+    // 2014: a surplus of 1.1 billion (the flows give 1.085); 2024: a
+    // deficit of 68 billion.
+    assert_eq!(records[0]["balance_usd"], 1_100_000_000);
+    assert_eq!(records[0]["flows_balance_usd"], 1_085_000_000);
     assert_eq!(records[1]["balance_usd"], -68_000_000_000_i64);
 
     // Where one flow is missing, the balance the brief printed on its own.
@@ -441,9 +457,10 @@ fn growth(app: &Server) {
         "/v1/growth?flow=balance&from=2014&to=2024&group=biotechnology&partner=WLD",
     );
     assert_eq!(bio["measure"], "balance");
-    assert_eq!(bio["start_usd"], 1_085_000_000);
+    // From the printed balances, the most precise there are.
+    assert_eq!(bio["start_usd"], 1_100_000_000);
     assert_eq!(bio["end_usd"], -68_000_000_000_i64);
-    assert_eq!(bio["change_usd"], -69_085_000_000_i64);
+    assert_eq!(bio["change_usd"], -69_100_000_000_i64);
     assert_eq!(bio["multiple"], Value::Null);
     assert_eq!(bio["multiple_reason"], "sign_change");
     assert_eq!(bio["cagr_pct"], Value::Null);
@@ -618,7 +635,10 @@ fn korea_profile(app: &Server) {
     assert_eq!(all["base_year"], 2014);
     assert_eq!(all["imports_usd"], 29_000_000_000_i64);
     assert_eq!(all["exports_usd"], 13_000_000_000_i64);
-    assert_eq!(all["balance_usd"], -16_000_000_000_i64);
+    // Printed as "157억 달러 적자" (to 1억): finer than 130억 - 290억, two
+    // figures each rounded to 1억.
+    assert_eq!(all["balance_usd"], -15_700_000_000_i64);
+    assert_eq!(all["balance_basis"], "reported");
     assert_eq!(all["imports_rank"], 4);
     assert_eq!(all["exports_rank"], 5);
     assert_close(&all["imports_share_pct"], 29.0 / 762.0 * 100.0);

@@ -3,8 +3,9 @@
 //! precomputed. What `atp serve` achieves is compared with this.
 //!
 //! Usage: `ceiling ADDR [CODING:]URL=FILE...`. URL is the path and query
-//! string, or `PATH?*` for any query on PATH (the random-query runs: a body
-//! of the size the real answers have). CODING is `br` or `gzip` for a
+//! string, or `PATH?*NAME,NAME...` for any query on PATH that names those
+//! parameters, the pattern naming most of them winning (the random-query
+//! runs: a body of the size the real answers have). CODING is `br` or `gzip` for a
 //! compressed variant, sent (with `Content-Encoding`) to a request whose
 //! `Accept-Encoding` names it, brotli first, as `atp serve` chooses.
 
@@ -25,10 +26,33 @@ struct Variants {
 
 type Bodies = HashMap<String, Variants>;
 
+/// The pattern `PATH?*NAME,...` that matches a request naming the most
+/// parameters.
+fn pattern<'b>(bodies: &'b Bodies, path: &str, query: &str) -> Option<&'b Variants> {
+    let names: Vec<&str> = query
+        .split('&')
+        .map(|p| p.split('=').next().unwrap_or(""))
+        .collect();
+    let prefix = format!("{path}?*");
+    bodies
+        .iter()
+        .filter_map(|(k, v)| {
+            let wanted: Vec<&str> = k.strip_prefix(&prefix)?.split(',').collect();
+            wanted
+                .iter()
+                .all(|w| names.contains(w))
+                .then_some((wanted.len(), v))
+        })
+        .max_by_key(|(n, _)| *n)
+        .map(|(_, v)| v)
+}
+
 async fn answer(req: HttpRequest, bodies: web::Data<Bodies>) -> HttpResponse {
     let uri = req.uri().path_and_query().map_or("", |p| p.as_str());
-    let any_query = format!("{}?*", req.uri().path());
-    let Some(v) = bodies.get(uri).or_else(|| bodies.get(&any_query)) else {
+    let found = bodies
+        .get(uri)
+        .or_else(|| pattern(&bodies, req.uri().path(), req.uri().query().unwrap_or("")));
+    let Some(v) = found else {
         return HttpResponse::NotFound().finish();
     };
     let accept = req

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use atp_core::{Flow, GroupId, Year};
-use atp_query::{self as query, DatasetView, ReadModel};
+use atp_query::{self as query, DatasetView, ReadModel, Selection};
 
 use super::AppState;
 use super::error::{ApiError, Problem};
@@ -13,9 +13,14 @@ use super::params::{
     self, DatasetArg, FlowParam, FormatParam, FromQuery, Limit, List, MeasureParam, Offset,
     PageRequest, PartnerArg, RawQuery, SortArg, Weighed, selection_weight,
 };
-use super::respond::{Envelope, Meta, Single, render_listing, render_single, sort_records};
+use super::respond::{
+    Coverage, Envelope, Meta, Notice, Single, render_listing, render_single, sort_records,
+};
 use crate::query_params;
+use super::params::ReportFormat;
+use super::respond::Rendered;
 use crate::records::{
+    QualityRecord,
     BalanceRecord, ConcentrationRecord, DatasetRecord, FlowRecord, GroupRecord, GrowthRecord,
     PartnerRecord, ProfileRecord, ShareRecord, YearRecord,
 };
@@ -177,6 +182,23 @@ query_params! {
     pub struct NoQuery {}
 }
 
+query_params! {
+    /// Parameters of a data-quality report.
+    pub struct QualityQuery {
+        /// `json` (default) or `markdown`; `Accept: text/markdown` also
+        /// selects Markdown.
+        format: Option<ReportFormat>,
+    }
+}
+
+/// The checks of a report grow with the dataset.
+impl Weighed for QualityQuery {
+    fn weight(&self, _model: &ReadModel) -> usize {
+        // Rendered off the workers: the checks visit every figure.
+        usize::MAX
+    }
+}
+
 impl Weighed for DataQuery {
     fn weight(&self, model: &ReadModel) -> usize {
         let periods = self.year.as_ref().map(|y| y.values().len());
@@ -258,7 +280,40 @@ fn meta(
         units: "USD",
         data_version: model.version,
         query,
+        coverage: dataset.map(coverage),
+        notice: None,
     }
+}
+
+/// What a dataset covers.
+fn coverage(ds: &DatasetView) -> Coverage {
+    Coverage {
+        first_period: ds.years.first().map(|y| y.get()),
+        last_period: ds.years.last().map(|y| y.get()),
+        periods: ds.years.len(),
+        groups: std::iter::once("all")
+            .chain(ds.groups_covered.iter().map(|g| g.id()))
+            .collect(),
+        partners: ds.partners.len(),
+    }
+}
+
+/// `meta` of a listing of a dataset's data, with a notice saying why when
+/// a valid query matched nothing.
+fn data_meta(
+    model: &ReadModel,
+    ds: &DatasetView,
+    q: &RawQuery,
+    names: &[&str],
+    sel: &Selection,
+    total: usize,
+) -> Meta {
+    let mut m = meta(model, Some(ds), q, names, &[]);
+    if total == 0 {
+        let (code, detail) = query::why_empty(ds, sel);
+        m.notice = Some(Notice { code, detail });
+    }
+    m
 }
 
 // ---------------------------------------------------------------------------
@@ -510,6 +565,58 @@ pub async fn find_dataset(
         .await
 }
 
+/// A dataset's data-quality report
+///
+/// Every identity its figures should satisfy (balance = exports - imports,
+/// the groups sum to `all`, the partners stay within and with the rest of
+/// the world sum to the world) and every ratio its source printed, checked
+/// within the rounding of each figure; each disagreement with its
+/// explanation. JSON, or Markdown with `format=markdown`.
+#[utoipa::path(
+    tag = "reference",
+    operation_id = "find_dataset_quality",
+    params(("id" = String, Path, description = "Dataset id", example = "kiat-2026-04"), QualityQuery),
+    responses(
+        (status = 200, description = "The report", content((Single<QualityRecord> = "application/json"), (String = "text/markdown"))),
+        (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such dataset", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/datasets/{id}/quality")]
+pub async fn find_dataset_quality(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let markdown = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/markdown"));
+    state
+        .cached(&req, move |model, q: &QualityQuery, raw, _| {
+            let ds = model
+                .dataset(&id)
+                .ok_or_else(|| ApiError::no_dataset(&id))?;
+            let (report, explanations) = query::quality(ds);
+            let markdown = match q.format {
+                Some(ReportFormat::Markdown) => true,
+                Some(ReportFormat::Json) => false,
+                None => markdown,
+            };
+            if markdown {
+                return Ok(Rendered::new(
+                    report.to_markdown(&explanations).into_bytes(),
+                    "text/markdown; charset=utf-8",
+                ));
+            }
+            let meta = meta(model, Some(ds), raw, QualityQuery::NAMES, &[]);
+            render_single(QualityRecord::new(&report, &explanations), meta)
+        })
+        .await
+}
+
 // ---------------------------------------------------------------------------
 // Data
 
@@ -529,7 +636,7 @@ async fn list_flow(
                 rows.iter().map(|r| FlowRecord::new(ds, flow, r)).collect();
             sort_records(&mut records, &order);
             let page = PageRequest::new(q.limit, q.offset);
-            let meta = meta(model, Some(ds), raw, DataQuery::NAMES, &[]);
+            let meta = data_meta(model, ds, raw, DataQuery::NAMES, &sel, records.len());
             render_listing(records, page, meta, params::chosen(q.format, accept))
         })
         .await
@@ -613,7 +720,7 @@ pub async fn list_balances(
                 rows.iter().map(|r| BalanceRecord::new(ds, r)).collect();
             sort_records(&mut records, &order);
             let page = PageRequest::new(q.limit, q.offset);
-            let meta = meta(model, Some(ds), raw, DataQuery::NAMES, &[]);
+            let meta = data_meta(model, ds, raw, DataQuery::NAMES, &sel, records.len());
             render_listing(records, page, meta, params::chosen(q.format, accept))
         })
         .await
@@ -657,7 +764,11 @@ pub async fn list_growth(
                 rows.iter().map(|r| GrowthRecord::new(ds, r)).collect();
             sort_records(&mut records, &order);
             let page = PageRequest::new(q.limit, q.offset);
-            let meta = meta(model, Some(ds), raw, GrowthQuery::NAMES, &[]);
+            let periods = Selection {
+                years: query::YearFilter::List(vec![from, to]),
+                ..sel.clone()
+            };
+            let meta = data_meta(model, ds, raw, GrowthQuery::NAMES, &periods, records.len());
             render_listing(records, page, meta, params::chosen(q.format, accept))
         })
         .await
@@ -697,7 +808,7 @@ pub async fn list_shares(
                 rows.iter().map(|r| ShareRecord::new(ds, r)).collect();
             sort_records(&mut records, &order);
             let page = PageRequest::new(q.limit, q.offset);
-            let meta = meta(model, Some(ds), raw, SharesQuery::NAMES, &[]);
+            let meta = data_meta(model, ds, raw, SharesQuery::NAMES, &sel, records.len());
             render_listing(records, page, meta, params::chosen(q.format, accept))
         })
         .await
@@ -737,7 +848,7 @@ pub async fn list_concentration(
                 .collect();
             sort_records(&mut records, &order);
             let page = PageRequest::new(q.limit, q.offset);
-            let meta = meta(model, Some(ds), raw, ConcentrationQuery::NAMES, &[]);
+            let meta = data_meta(model, ds, raw, ConcentrationQuery::NAMES, &sel, records.len());
             render_listing(records, page, meta, params::chosen(q.format, accept))
         })
         .await

@@ -209,7 +209,7 @@ records as CSV with `?format=csv` or `Accept: text/csv`. Errors are `application
         (name = "service", description = "Health and readiness"),
         (name = "writes", description = "Protected writes (need the write token)"),
     ),
-    components(schemas(error::Problem, params::FormatParam, params::FlowParam, params::MeasureParam)),
+    components(schemas(error::Problem, params::FormatParam, params::FlowParam, params::MeasureParam, params::ReportFormat)),
     modifiers(&WriteTokenScheme)
 )]
 pub struct ApiDoc;

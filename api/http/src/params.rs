@@ -519,6 +519,33 @@ impl Scalar for FormatParam {
     }
 }
 
+/// The format of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    Json,
+    Markdown,
+}
+
+impl Scalar for ReportFormat {
+    const EXPECTED: &'static str = "json or markdown";
+    fn schema() -> RefOr<Schema> {
+        component::<ReportFormat>()
+    }
+    fn parse(name: &'static str, value: &str) -> Result<Self, ApiError> {
+        match value.to_ascii_lowercase().as_str() {
+            "json" => Ok(ReportFormat::Json),
+            "markdown" | "md" => Ok(ReportFormat::Markdown),
+            _ => Err(ApiError::InvalidParameter {
+                parameter: name.to_owned(),
+                value: value.to_owned(),
+                expected: "expected one of json, markdown".to_owned(),
+                allowed: vec!["json".into(), "markdown".into()],
+            }),
+        }
+    }
+}
+
 /// A trade flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]

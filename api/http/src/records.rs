@@ -8,10 +8,12 @@
 //! test checks they list exactly core's values).
 
 use atp_core::analytics::{Computed, Undefined};
-use atp_core::{Flow, PartnerCode, PartnerKind, Status};
+use atp_core::membership::Exclusion;
+use atp_core::quality::Agreement;
+use atp_core::{Flow, MultipleReading, PartnerCode, PartnerKind, Status};
 use atp_query::{
     BalanceRow, ConcentrationRow, DatasetView, FlowRow, GrowthRow, Origin, PartnerEntry,
-    ProfileRow, ShareRow,
+    PrintedRatio, ProfileRow, ShareRow,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -51,6 +53,39 @@ pub mod wire {
         Derived,
     }
 
+    /// Whether a ratio the source printed agrees with the levels: within
+    /// the rounding of the ratio and of the levels (`agrees`), outside it
+    /// (`disagrees`: see the dataset's quality report), true by construction
+    /// because a level was derived from it (`levels_derived_from_it`), or
+    /// not checked (the levels are missing).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Agreement {
+        Agrees,
+        Disagrees,
+        LevelsDerivedFromIt,
+        NotChecked,
+    }
+
+    /// How a printed "N배" reads: `one_plus` (an increase by N times:
+    /// end / start = 1 + N) or `end_over_start` (end / start = N).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum MultipleReading {
+        EndOverStart,
+        OnePlus,
+    }
+
+    /// Why a partner is not ranked: `aggregate` (the world, the rest of the
+    /// world) or `members_listed` (a bloc whose members are listed in their
+    /// own right: ranking both would count them twice).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Exclusion {
+        Aggregate,
+        MembersListed,
+    }
+
     /// Why a measure is `null`.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
     #[serde(rename_all = "snake_case")]
@@ -79,6 +114,22 @@ fn value<T: Copy>(c: &Computed<T>) -> Option<T> {
 
 fn reason<T>(c: &Computed<T>) -> Reason {
     c.as_ref().err().copied()
+}
+
+/// A printed ratio's value, agreement and citation, as served.
+fn printed(p: Option<&PrintedRatio<'_>>) -> (Option<f64>, Option<Agreement>, Option<String>) {
+    match p {
+        Some(p) => (p.claim.value_f64(), Some(p.agreement), Some(p.claim.cited())),
+        None => (None, None, None),
+    }
+}
+
+fn join_codes(codes: &[PartnerCode]) -> String {
+    codes
+        .iter()
+        .map(PartnerCode::as_str)
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 fn text(s: &str) -> SortValue {
@@ -194,19 +245,26 @@ pub struct BalanceRecord<'a> {
     pub year: u16,
     pub exports_usd: Option<i64>,
     pub imports_usd: Option<i64>,
-    /// exports_usd - imports_usd when both flows are known; otherwise the
-    /// balance the source reported on its own. Null (with the reason
-    /// `overflow`) only if the difference left the range of whole dollars
-    /// computed, which the import bounds make impossible.
+    /// The most precise balance there is: the one the source printed when
+    /// its rounding is finer than that of its two flows together (the brief
+    /// prints "6억 3,100만 달러" beside flows rounded to 1억), else
+    /// exports_usd - imports_usd; `balance_basis` says which, and
+    /// `reported_balance_usd` and `flows_balance_usd` show both. Null (with
+    /// the reason `overflow`) only if the difference left the range of whole
+    /// dollars computed, which the import bounds make impossible.
     pub balance_usd: Option<i64>,
     #[schema(value_type = Option<wire::UndefinedReason>)]
     pub balance_usd_reason: Reason,
-    /// `flows` (computed from the two flows) or `reported` (printed on its own).
+    /// `reported` (the printed balance: finer than the flows' difference, or
+    /// the flows are not both known) or `flows` (exports - imports).
     #[schema(example = "flows")]
     pub balance_basis: &'static str,
     /// The balance the source printed, where it printed one (it may differ
     /// from exports - imports by the rounding of the printed flows).
     pub reported_balance_usd: Option<i64>,
+    /// exports_usd - imports_usd, where both are known (it may differ from a
+    /// printed balance by the rounding of the printed flows).
+    pub flows_balance_usd: Option<i64>,
     /// Trade specialisation index (X - M) / (X + M), -1 to 1.
     pub tsi: Option<f64>,
     #[schema(value_type = Option<wire::UndefinedReason>)]
@@ -231,6 +289,7 @@ impl<'a> BalanceRecord<'a> {
             balance_usd_reason: reason(&r.balance_usd),
             balance_basis: r.basis.as_str(),
             reported_balance_usd: r.reported_balance_usd,
+            flows_balance_usd: r.flows_balance_usd,
             tsi: value(&r.tsi),
             tsi_reason: reason(&r.tsi),
             status: r.status,
@@ -295,13 +354,38 @@ pub struct GrowthRecord<'a> {
     pub cagr_pct: Option<f64>,
     #[schema(value_type = Option<wire::UndefinedReason>)]
     pub cagr_pct_reason: Reason,
+    /// The percent change the source printed for this series, as printed.
+    pub reported_change_pct: Option<f64>,
+    #[schema(value_type = Option<wire::Agreement>)]
+    pub reported_change_pct_agreement: Option<Agreement>,
+    /// Where it is printed: section, then the exact phrase.
+    pub reported_change_pct_citation: Option<String>,
+    /// The multiple ("N배") the source printed, as printed; read as
+    /// `reported_multiple_reading` says.
+    pub reported_multiple: Option<f64>,
+    #[schema(value_type = Option<wire::MultipleReading>)]
+    pub reported_multiple_reading: Option<MultipleReading>,
+    #[schema(value_type = Option<wire::Agreement>)]
+    pub reported_multiple_agreement: Option<Agreement>,
+    pub reported_multiple_citation: Option<String>,
+    /// The change in dollars the source printed, as printed.
+    pub reported_change_usd: Option<i64>,
+    #[schema(value_type = Option<wire::Agreement>)]
+    pub reported_change_usd_agreement: Option<Agreement>,
+    pub reported_change_usd_citation: Option<String>,
     /// `reported` only when both ends are reported figures.
     #[schema(value_type = wire::Status)]
     pub status: Status,
 }
 
 impl<'a> GrowthRecord<'a> {
-    pub fn new(ds: &'a DatasetView, r: &GrowthRow) -> GrowthRecord<'a> {
+    pub fn new(ds: &'a DatasetView, r: &GrowthRow<'_>) -> GrowthRecord<'a> {
+        let (change_pct, change_pct_agreement, change_pct_citation) =
+            printed(r.printed_change_pct.as_ref());
+        let (multiple, multiple_agreement, multiple_citation) =
+            printed(r.printed_multiple.as_ref());
+        let (_, change_usd_agreement, change_usd_citation) =
+            printed(r.printed_change_usd.as_ref());
         GrowthRecord {
             dataset: ds.id(),
             group: r.group.as_str(),
@@ -320,6 +404,16 @@ impl<'a> GrowthRecord<'a> {
             multiple_reason: reason(&r.multiple),
             cagr_pct: value(&r.cagr_pct),
             cagr_pct_reason: reason(&r.cagr_pct),
+            reported_change_pct: change_pct,
+            reported_change_pct_agreement: change_pct_agreement,
+            reported_change_pct_citation: change_pct_citation,
+            reported_multiple: multiple,
+            reported_multiple_reading: r.printed_multiple.and_then(|p| p.claim.reading),
+            reported_multiple_agreement: multiple_agreement,
+            reported_multiple_citation: multiple_citation,
+            reported_change_usd: r.printed_change_usd.and_then(|p| p.claim.value_usd()),
+            reported_change_usd_agreement: change_usd_agreement,
+            reported_change_usd_citation: change_usd_citation,
             status: r.status,
         }
     }
@@ -369,8 +463,19 @@ pub struct ShareRecord<'a> {
     pub share_pct: Option<f64>,
     #[schema(value_type = Option<wire::UndefinedReason>)]
     pub share_pct_reason: Reason,
-    /// Rank among the listed countries and blocs (1 = largest); null for aggregates.
+    /// Rank among the partners that may be counted side by side (1 =
+    /// largest): countries, and blocs whose members are not listed; null
+    /// otherwise, with `rank_reason`.
     pub rank: Option<u32>,
+    #[schema(value_type = Option<wire::Exclusion>)]
+    pub rank_reason: Option<Exclusion>,
+    /// The share the source printed, as printed.
+    pub reported_share_pct: Option<f64>,
+    /// `true` when the source printed an upper bound ("1% 미만": under 1%).
+    pub reported_share_pct_is_upper_bound: Option<bool>,
+    #[schema(value_type = Option<wire::Agreement>)]
+    pub reported_share_pct_agreement: Option<Agreement>,
+    pub reported_share_pct_citation: Option<String>,
     #[schema(value_type = wire::Status)]
     pub status: Status,
     pub citation: &'a str,
@@ -378,6 +483,7 @@ pub struct ShareRecord<'a> {
 
 impl<'a> ShareRecord<'a> {
     pub fn new(ds: &'a DatasetView, r: &ShareRow<'a>) -> ShareRecord<'a> {
+        let (share_pct, share_agreement, share_citation) = printed(r.printed_share_pct.as_ref());
         ShareRecord {
             dataset: ds.id(),
             group: r.group.as_str(),
@@ -390,6 +496,13 @@ impl<'a> ShareRecord<'a> {
             share_pct: value(&r.share_pct),
             share_pct_reason: reason(&r.share_pct),
             rank: r.rank,
+            rank_reason: r.unranked,
+            reported_share_pct: share_pct,
+            reported_share_pct_is_upper_bound: r
+                .printed_share_pct
+                .map(|p| p.claim.relation == atp_core::dataset::Relation::Below),
+            reported_share_pct_agreement: share_agreement,
+            reported_share_pct_citation: share_citation,
             status: r.fact.provenance.status,
             citation: &r.fact.provenance.citation.section,
         }
@@ -424,8 +537,14 @@ pub struct ConcentrationRecord<'a> {
     pub hhi: Option<f64>,
     #[schema(value_type = Option<wire::UndefinedReason>)]
     pub hhi_reason: Reason,
-    /// How many partners entered the index.
+    /// How many partners entered the index: countries, and blocs whose
+    /// members are not listed.
     pub partners: usize,
+    /// The partners that entered it, `;`-separated.
+    pub partners_covered: String,
+    /// Blocs left out because their members are listed in their own right
+    /// (counting both would count them twice), `;`-separated.
+    pub blocs_left_out: String,
     /// The share of the world total they cover, in percent; the rest (partners
     /// not listed, rest of world) is left out, so the index is a lower bound.
     pub coverage_pct: Option<f64>,
@@ -442,7 +561,9 @@ impl<'a> ConcentrationRecord<'a> {
             flow: r.flow,
             hhi: r.hhi.as_ref().ok().map(|c| c.hhi),
             hhi_reason: reason(&r.hhi),
-            partners: r.partners,
+            partners: r.partners.len(),
+            partners_covered: join_codes(&r.partners),
+            blocs_left_out: join_codes(&r.blocs_left_out),
             coverage_pct: r.hhi.as_ref().ok().map(|c| c.coverage_pct),
             basis: "listed_partners_share_of_world",
         }
@@ -690,6 +811,34 @@ mod tests {
         );
         assert_eq!(
             names([
+                Agreement::Agrees,
+                Agreement::Disagrees,
+                Agreement::LevelsDerivedFromIt,
+                Agreement::NotChecked
+            ]),
+            names([
+                atp_core::quality::Agreement::Agrees,
+                atp_core::quality::Agreement::Disagrees,
+                atp_core::quality::Agreement::LevelsDerivedFromIt,
+                atp_core::quality::Agreement::NotChecked
+            ])
+        );
+        assert_eq!(
+            names([MultipleReading::EndOverStart, MultipleReading::OnePlus]),
+            names([
+                atp_core::MultipleReading::EndOverStart,
+                atp_core::MultipleReading::OnePlus
+            ])
+        );
+        assert_eq!(
+            names([Exclusion::Aggregate, Exclusion::MembersListed]),
+            names([
+                atp_core::membership::Exclusion::Aggregate,
+                atp_core::membership::Exclusion::MembersListed
+            ])
+        );
+        assert_eq!(
+            names([
                 UndefinedReason::ZeroBase,
                 UndefinedReason::NegativeBase,
                 UndefinedReason::SignChange,
@@ -699,5 +848,93 @@ mod tests {
             ]),
             names(Undefined::ALL)
         );
+    }
+}
+
+/// The data-quality report of a dataset: every identity its figures
+/// should satisfy and every ratio its source printed, checked within the
+/// rounding of each figure; each disagreement with its explanation.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QualityRecord<'a> {
+    #[schema(example = "kiat-2026-04")]
+    pub dataset: &'a str,
+    /// Checks made, passed and failed.
+    pub checks: usize,
+    pub passed: usize,
+    pub failed: usize,
+    /// Passed and failed checks by kind.
+    pub summary: Vec<QualitySummary>,
+    /// Every failed check.
+    pub disagreements: Vec<Disagreement<'a>>,
+}
+
+/// Passed and failed checks of one kind.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QualitySummary {
+    /// `balance_identity` (balance = exports - imports),
+    /// `groups_sum_to_all`, `partners_within_world`,
+    /// `partners_sum_to_world` (the partners plus the rest of the world make
+    /// the world), `printed_ratio` (a printed share, growth rate, multiple
+    /// or change against the levels).
+    #[schema(example = "balance_identity")]
+    pub check: &'static str,
+    pub passed: usize,
+    pub failed: usize,
+}
+
+/// A check that failed: where the source disagrees with itself beyond the
+/// rounding of its figures.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Disagreement<'a> {
+    #[schema(example = "balance:all/KR/2014")]
+    pub id: &'a str,
+    #[schema(example = "balance_identity")]
+    pub check: &'static str,
+    pub description: &'a str,
+    /// What the source printed, with the interval its rounding allows.
+    pub printed: &'a str,
+    /// What the other figures imply.
+    pub implied: &'a str,
+    /// Whether the check passes when every printed number is read as
+    /// rounded to its last non-zero digit (two significant figures at least).
+    pub within_coarse_rounding: bool,
+    /// Why the source disagrees, where it is known.
+    pub explanation: Option<&'a str>,
+}
+
+impl<'a> QualityRecord<'a> {
+    pub fn new(
+        report: &'a atp_core::quality::QualityReport,
+        explanations: &'a std::collections::HashMap<String, String>,
+    ) -> QualityRecord<'a> {
+        let summary: Vec<QualitySummary> = report
+            .summary()
+            .into_iter()
+            .map(|(kind, passed, failed)| QualitySummary {
+                check: kind.as_str(),
+                passed,
+                failed,
+            })
+            .collect();
+        let failed = report.failures().count();
+        QualityRecord {
+            dataset: &report.dataset,
+            checks: report.checks.len(),
+            passed: report.checks.len() - failed,
+            failed,
+            summary,
+            disagreements: report
+                .failures()
+                .map(|c| Disagreement {
+                    id: &c.id,
+                    check: c.kind.as_str(),
+                    description: &c.description,
+                    printed: &c.printed,
+                    implied: &c.implied,
+                    within_coarse_rounding: c.within_coarse_rounding == Some(true),
+                    explanation: explanations.get(&c.id).map(String::as_str),
+                })
+                .collect(),
+        }
     }
 }

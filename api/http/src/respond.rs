@@ -42,6 +42,42 @@ pub struct Meta {
     pub data_version: i64,
     /// The query as understood.
     pub query: BTreeMap<String, String>,
+    /// What the dataset covers (null for reference listings).
+    pub coverage: Option<Coverage>,
+    /// Why a valid query matched nothing (null otherwise).
+    pub notice: Option<Notice>,
+}
+
+/// What a dataset covers.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Coverage {
+    /// The first and last period with figures.
+    #[schema(example = 2014)]
+    pub first_period: Option<u16>,
+    #[schema(example = 2024)]
+    pub last_period: Option<u16>,
+    /// How many periods have figures (they need not be contiguous: see
+    /// /v1/years).
+    #[schema(example = 2)]
+    pub periods: usize,
+    /// The ATP groups with figures, and `all`.
+    pub groups: Vec<&'static str>,
+    /// How many partners have figures (see /v1/partners).
+    #[schema(example = 7)]
+    pub partners: usize,
+}
+
+/// Why a valid query matched nothing.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Notice {
+    /// `out_of_coverage` (a period the dataset does not cover),
+    /// `not_in_dataset` (a partner or group it has no figures for) or
+    /// `no_figure` (all covered, but the source gives no figure for this
+    /// combination).
+    #[schema(example = "out_of_coverage")]
+    pub code: &'static str,
+    #[schema(example = "the dataset covers 2014 and 2024; the query asks for 2023")]
+    pub detail: String,
 }
 
 /// The envelope of every listing.

@@ -43,6 +43,7 @@ fn v1(cfg: &mut ServiceConfig) {
         .service(handlers::list_years)
         .service(handlers::list_datasets)
         .service(super::writes::create_dataset)
+        .service(handlers::find_dataset_quality)
         .service(handlers::find_group)
         .service(handlers::find_partner_profile)
         .service(handlers::find_partner)

@@ -264,6 +264,8 @@ pub async fn create_dataset(
             units: "USD",
             data_version: model.version,
             query: Default::default(),
+            coverage: None,
+            notice: None,
         },
     )?;
     Ok(HttpResponse::Created()

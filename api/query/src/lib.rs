@@ -5,12 +5,18 @@
 pub mod model;
 mod rows;
 
+use std::collections::HashMap;
+
 use atp_core::analytics::{self, Computed, Undefined};
-use atp_core::{Flow, GroupId, Measure, PartnerCode, PartnerKind, SeriesKey, Status, Year};
+use atp_core::{membership, quality};
+use atp_core::{
+    ClaimKind, Flow, GroupId, Measure, PartnerCode, PartnerKind, SeriesKey, Status, Year,
+};
 
 pub use model::{DatasetBuilder, DatasetView, FLOW_MEASURES, Fact, PartnerEntry, ReadModel};
 pub use rows::{
-    BalanceBasis, BalanceRow, ConcentrationRow, FlowRow, GrowthRow, Origin, ProfileRow, ShareRow,
+    BalanceBasis, BalanceRow, ConcentrationRow, FlowRow, GrowthRow, Origin, PrintedRatio,
+    ProfileRow, ShareRow,
 };
 
 /// Which years a query covers.
@@ -212,14 +218,19 @@ pub fn flows<'m>(
     out
 }
 
-/// The balance of one group, partner and year: computed from the flows when
-/// both are known, else as reported.
+/// The balance of one group, partner and year: the most precise figure
+/// there is. A balance the source printed wins over exports minus imports
+/// when its rounding is finer than the two flows' together (the brief prints
+/// "6억 3,100만 달러" for a balance whose flows it rounds to 1억 each);
+/// otherwise, and when nothing is printed, exports minus imports.
 struct BalanceValue {
     exports: Option<i64>,
     imports: Option<i64>,
     balance: Computed<i64>,
     basis: BalanceBasis,
     reported: Option<i64>,
+    /// exports - imports, when both are known.
+    flows: Option<Computed<i64>>,
     status: Status,
     citation: String,
 }
@@ -243,30 +254,46 @@ fn balance_at(
         Some((_, Origin::Stored(o))) => o.provenance.citation.section.clone(),
         _ => "computed".to_owned(),
     };
-    match (&x, &m) {
-        (Some((xv, _)), Some((mv, _))) => Some(BalanceValue {
-            exports: Some(*xv),
-            imports: Some(*mv),
-            balance: analytics::balance(*xv, *mv),
-            basis: BalanceBasis::Flows,
-            reported: reported.map(|o| o.value_usd),
-            status: Status::Derived,
-            citation: format!(
-                "exports - imports; exports: {}; imports: {}",
-                cite(&x),
-                cite(&m)
-            ),
-        }),
-        _ => reported.map(|o| BalanceValue {
+    let width = |f: &Option<(i64, Origin<'_>)>| match f {
+        Some((_, Origin::Stored(o))) => scope.ds.width(o),
+        _ => f64::INFINITY,
+    };
+    let flows = match (&x, &m) {
+        (Some((xv, _)), Some((mv, _))) => Some(analytics::balance(*xv, *mv)),
+        _ => None,
+    };
+    let printed_is_finer = match (reported, &flows) {
+        (Some(r), Some(_)) => scope.ds.width(r) < width(&x) + width(&m),
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    if printed_is_finer && let Some(o) = reported {
+        return Some(BalanceValue {
             exports: x.as_ref().map(|f| f.0),
             imports: m.as_ref().map(|f| f.0),
             balance: Ok(o.value_usd),
             basis: BalanceBasis::Reported,
             reported: Some(o.value_usd),
+            flows,
             status: o.provenance.status,
             citation: o.provenance.citation.section.clone(),
-        }),
+        });
     }
+    let flows_balance = flows?;
+    Some(BalanceValue {
+        exports: x.as_ref().map(|f| f.0),
+        imports: m.as_ref().map(|f| f.0),
+        balance: flows_balance,
+        basis: BalanceBasis::Flows,
+        reported: reported.map(|o| o.value_usd),
+        flows: Some(flows_balance),
+        status: Status::Derived,
+        citation: format!(
+            "exports - imports; exports: {}; imports: {}",
+            cite(&x),
+            cite(&m)
+        ),
+    })
 }
 
 /// Balances and the trade specialisation index, in (group, partner, year)
@@ -296,6 +323,7 @@ pub fn balances(model: &ReadModel, ds: &DatasetView, sel: &Selection) -> Vec<Bal
                     balance_usd: b.balance,
                     basis: b.basis,
                     reported_balance_usd: b.reported,
+                    flows_balance_usd: b.flows.and_then(Result::ok),
                     tsi,
                     status: b.status,
                     citation: b.citation,
@@ -345,14 +373,14 @@ fn series_value(
 
 /// Growth between two years for every selected group and partner with a
 /// value in at least one of them.
-pub fn growth(
-    model: &ReadModel,
-    ds: &DatasetView,
+pub fn growth<'m>(
+    model: &'m ReadModel,
+    ds: &'m DatasetView,
     m: GrowthMeasure,
     from: Year,
     to: Year,
     sel: &Selection,
-) -> Vec<GrowthRow> {
+) -> Vec<GrowthRow<'m>> {
     let scope = Scope::new(model, ds, sel);
     let mut out = Vec::new();
     let partners = scope.partners(sel);
@@ -369,6 +397,16 @@ pub fn growth(
                 _ => None,
             };
             let missing: Computed<f64> = Err(Undefined::MissingValue);
+            let measure = match m {
+                GrowthMeasure::Flow(f) => Measure::from(f),
+                GrowthMeasure::Balance => Measure::Balance,
+            };
+            let printed = |kind| {
+                ds.printed.as_ref().and_then(|p| {
+                    p.find(kind, measure, group, partner, to, Some(from))
+                        .map(|(claim, agreement)| PrintedRatio { claim, agreement })
+                })
+            };
             let reported = matches!(
                 (start, end),
                 (Some((_, Status::Reported)), Some((_, Status::Reported)))
@@ -386,6 +424,9 @@ pub fn growth(
                 change_pct: g.map_or(missing, |g| g.change_pct),
                 multiple: g.map_or(missing, |g| g.multiple),
                 cagr_pct: g.map_or(missing, |g| g.cagr_pct),
+                printed_change_pct: printed(ClaimKind::ChangePct),
+                printed_multiple: printed(ClaimKind::Multiple),
+                printed_change_usd: printed(ClaimKind::ChangeUsd),
                 status: if reported {
                     Status::Reported
                 } else {
@@ -421,6 +462,10 @@ pub fn shares<'m>(
                     Some(_) => s.share_pct,
                     None => Err(Undefined::MissingValue),
                 };
+                let printed_share_pct = ds.printed.as_ref().and_then(|p| {
+                    p.find(ClaimKind::SharePct, measure, group, s.partner, year, None)
+                        .map(|(claim, agreement)| PrintedRatio { claim, agreement })
+                });
                 out.push(ShareRow {
                     group,
                     partner: s.partner,
@@ -431,6 +476,8 @@ pub fn shares<'m>(
                     world_usd: world,
                     share_pct: share,
                     rank: s.rank,
+                    unranked: s.unranked,
+                    printed_share_pct,
                     fact: o,
                 });
             }
@@ -459,18 +506,32 @@ pub fn concentration(
             }) else {
                 continue;
             };
-            let listed: Vec<i64> = ds
+            let figures: Vec<&Fact> = ds
                 .run(measure, group)
                 .iter()
-                .filter(|o| o.key.year == year && !scope.kind(o.key.partner).is_aggregate())
+                .filter(|o| o.key.year == year)
+                .collect();
+            let kinds: Vec<(PartnerCode, PartnerKind)> = figures
+                .iter()
+                .map(|o| (o.key.partner, scope.kind(o.key.partner)))
+                .collect();
+            let (kept, left_out) = membership::countable(&kinds, year);
+            let values: Vec<i64> = figures
+                .iter()
+                .filter(|o| kept.contains(&o.key.partner))
                 .map(|o| o.value_usd)
                 .collect();
             out.push(ConcentrationRow {
                 group,
                 year,
                 flow,
-                hhi: analytics::herfindahl_hirschman(world.value_usd, &listed),
-                partners: listed.len(),
+                hhi: analytics::herfindahl_hirschman(world.value_usd, &values),
+                partners: kept,
+                blocs_left_out: left_out
+                    .into_iter()
+                    .filter(|(_, why)| *why == membership::Exclusion::MembersListed)
+                    .map(|(p, _)| p)
+                    .collect(),
             });
         }
     }
@@ -520,7 +581,8 @@ fn shares_of_year<'m>(
         .iter()
         .map(|o| (o.key.partner, scope.kind(o.key.partner), o.value_usd))
         .collect();
-    let shares = analytics::partner_shares(world.map_or(0, |w| w.value_usd), &rows);
+    // A bloc whose members are listed too is shown, not ranked.
+    let shares = analytics::partner_shares(world.map_or(0, |w| w.value_usd), &rows, year);
     (world, figures.into_iter().zip(shares).collect())
 }
 
@@ -600,6 +662,114 @@ pub fn profile(
         });
     }
     out
+}
+
+/// Why a valid query matched nothing: `out_of_coverage` (it asks only for
+/// periods the dataset does not cover), `not_in_dataset` (only for partners
+/// or groups it has no figures for), or `no_figure` (it covers them all, but
+/// the source gives no figure for this combination).
+pub fn why_empty(ds: &DatasetView, sel: &Selection) -> (&'static str, String) {
+    let listed = |years: &[Year]| {
+        years
+            .iter()
+            .map(Year::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let covered = listed(&ds.years);
+    let in_coverage = ds.years.iter().any(|&y| sel.years.contains(y));
+    if !in_coverage {
+        let asked = match &sel.years {
+            YearFilter::List(v) => listed(v),
+            YearFilter::Range { from, to } => format!(
+                "{}..{}",
+                from.map_or(String::new(), |f| f.to_string()),
+                to.map_or(String::new(), |t| t.to_string())
+            ),
+            YearFilter::All => "any period".to_owned(),
+        };
+        return (
+            "out_of_coverage",
+            format!("the dataset covers {covered}; the query asks for {asked}"),
+        );
+    }
+    if let Some(partners) = &sel.partners {
+        let unknown: Vec<&str> = partners
+            .iter()
+            .filter(|p| **p != PartnerCode::REST_OF_WORLD && ds.partners.binary_search(p).is_err())
+            .map(PartnerCode::as_str)
+            .collect();
+        if unknown.len() == partners.len() {
+            return (
+                "not_in_dataset",
+                format!(
+                    "the dataset has no figures for {} (it has figures for {} partners: see \
+                     /v1/partners)",
+                    unknown.join(", "),
+                    ds.partners.len()
+                ),
+            );
+        }
+    }
+    if let Some(groups) = &sel.groups {
+        let has = |g: &GroupId| match g {
+            GroupId::All => !ds.groups_covered.is_empty(),
+            GroupId::Group(g) => ds.groups_covered.contains(g),
+        };
+        if !groups.iter().any(has) {
+            let names: Vec<&str> = groups.iter().map(|g| g.as_str()).collect();
+            let covered: Vec<&str> = ds.groups_covered.iter().map(|g| g.id()).collect();
+            return (
+                "not_in_dataset",
+                format!(
+                    "the dataset has no figures for {} (it covers {})",
+                    names.join(", "),
+                    covered.join(", ")
+                ),
+            );
+        }
+    }
+    (
+        "no_figure",
+        "the dataset covers the periods, partners and groups asked for, but gives no figure \
+         for this combination (its source printed none)"
+            .to_owned(),
+    )
+}
+
+/// Every identity of a dataset's figures checked, and every ratio its
+/// source printed, with the explanations of known disagreements (the
+/// built-in dataset's). Aggregates the service computed are left out: they
+/// would agree by construction.
+pub fn quality(ds: &DatasetView) -> (quality::QualityReport, HashMap<String, String>) {
+    let observations: Vec<_> = ds
+        .facts
+        .iter()
+        .filter(|f| !(ds.all_is_computed && f.key.group == GroupId::All))
+        .map(model::Fact::to_observation)
+        .collect();
+    let claims = ds
+        .printed
+        .as_ref()
+        .map(|p| p.claims.clone())
+        .unwrap_or_default();
+    let explanations = if ds.printed.is_some() {
+        atp_core::builtin::known_disagreements().unwrap_or_default()
+    } else {
+        HashMap::new()
+    };
+    match atp_core::Dataset::new(ds.stored.info.clone(), observations, claims) {
+        Ok(dataset) => (quality::check(&dataset), explanations),
+        // Keys are unique in a stored dataset: no report is better than a
+        // wrong one.
+        Err(_) => (
+            quality::QualityReport {
+                dataset: ds.id().to_owned(),
+                checks: Vec::new(),
+            },
+            explanations,
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -798,7 +968,7 @@ mod tests {
 
         let c = concentration(&m, ds, Flow::Imports, &select(&[AERO], &[], &[2024]));
         assert_eq!(c.len(), 1);
-        assert_eq!(c[0].partners, 2);
+        assert_eq!(c[0].partners.len(), 2);
         let hhi = c[0].hhi.unwrap();
         assert!((hhi.hhi - (15.0f64.powi(2) + 7.5f64.powi(2))).abs() < 1e-9);
     }

@@ -6,9 +6,11 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use atp_core::quality::{self, Agreement};
 use atp_core::{
-    Citation, Derivation, ExtraPartner, Flow, Group, GroupId, Measure, Observation, Partner,
-    PartnerCode, PartnerKind, Provenance, SeriesKey, Status, StoredDataset, Year,
+    Citation, Claim, ClaimKind, Dataset, Derivation, ExtraPartner, Flow, Group, GroupId, Measure,
+    Observation, Partner, PartnerCode, PartnerKind, Provenance, SeriesKey, SourceFormat, Status,
+    StoredDataset, Year,
 };
 
 /// A partner as the API describes it: from the built-in table or, for a code
@@ -108,10 +110,79 @@ impl DatasetBuilder {
     }
 }
 
+/// What a source printed besides its levels: its ratios (growth rates,
+/// multiples, shares, changes) with their agreement with the levels, and
+/// how precise each of its levels is. The built-in dataset has them.
+#[derive(Debug, Default)]
+pub struct Printed {
+    pub claims: Vec<Claim>,
+    index: HashMap<ClaimKey, usize>,
+    agreements: HashMap<String, Agreement>,
+    /// The width of each figure's interval (rounding, or what derived
+    /// figures inherit from their inputs).
+    widths: HashMap<SeriesKey, f64>,
+}
+
+/// What a printed ratio is about: kind, measure, group, one partner, year,
+/// base year.
+type ClaimKey = (ClaimKind, Measure, GroupId, PartnerCode, Year, Option<Year>);
+
+impl Printed {
+    /// The built-in dataset's printed ratios, checked against its levels.
+    pub fn of_builtin() -> Option<Printed> {
+        let ds = atp_core::builtin::brief().ok()?;
+        Some(Printed::of(ds))
+    }
+
+    /// A dataset's printed ratios, checked against its levels.
+    pub fn of(ds: &Dataset) -> Printed {
+        let index = ds
+            .claims
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| match c.partners.as_slice() {
+                [p] => Some(((c.kind, c.measure, c.group, *p, c.year, c.base_year), i)),
+                _ => None,
+            })
+            .collect();
+        Printed {
+            claims: ds.claims.clone(),
+            index,
+            agreements: quality::claim_agreements(ds),
+            widths: quality::widths(ds),
+        }
+    }
+
+    /// The ratio of this kind printed for one partner's series, with its
+    /// agreement with the levels.
+    pub fn find(
+        &self,
+        kind: ClaimKind,
+        measure: Measure,
+        group: GroupId,
+        partner: PartnerCode,
+        year: Year,
+        base_year: Option<Year>,
+    ) -> Option<(&Claim, Agreement)> {
+        let i = *self
+            .index
+            .get(&(kind, measure, group, partner, year, base_year))?;
+        let claim = &self.claims[i];
+        let agreement = self
+            .agreements
+            .get(&claim.id)
+            .copied()
+            .unwrap_or(Agreement::NotChecked);
+        Some((claim, agreement))
+    }
+}
+
 /// One dataset, indexed: its facts sorted by key, found by binary search.
 #[derive(Debug)]
 pub struct DatasetView {
     pub stored: StoredDataset,
+    /// What the source printed besides its levels (the built-in dataset).
+    pub printed: Option<Printed>,
     /// Every figure, sorted by key (measure, group, partner, year),
     /// including the computed `all` aggregate where the source has none.
     pub facts: Vec<Fact>,
@@ -156,13 +227,33 @@ impl DatasetView {
         let mut partners: Vec<PartnerCode> = facts.iter().map(|f| f.key.partner).collect();
         partners.sort_unstable();
         partners.dedup();
+        let printed = (stored.source_format == SourceFormat::Builtin.as_str()
+            && stored.info.id == atp_core::builtin::BRIEF_DATASET_ID)
+            .then(Printed::of_builtin)
+            .flatten();
         DatasetView {
             stored,
+            printed,
             facts,
             groups_covered,
             years,
             partners,
             all_is_computed: !has_all,
+        }
+    }
+
+    /// How far a figure may be from the true value (the width of its
+    /// interval): its printed rounding, or for a derived figure what its
+    /// inputs allow; an exact figure (a rounding of one dollar) has 1.
+    pub fn width(&self, fact: &Fact) -> f64 {
+        if let Some(w) = self.printed.as_ref().and_then(|p| p.widths.get(&fact.key)) {
+            return *w;
+        }
+        match (fact.provenance.status, fact.provenance.rounding_usd) {
+            (_, Some(r)) => r as f64,
+            (Status::Reported, None) => 1.0,
+            // A derived figure of unknown precision: never preferred.
+            (Status::Derived, None) => f64::INFINITY,
         }
     }
 

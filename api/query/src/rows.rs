@@ -4,7 +4,9 @@
 //! [`Undefined`](atp_core::analytics::Undefined) reason, never `inf` or `NaN`.
 
 use atp_core::analytics::{Computed, Concentration};
-use atp_core::{Flow, GroupId, PartnerCode, PartnerKind, SeriesKey, Status, Year};
+use atp_core::membership::Exclusion;
+use atp_core::quality::Agreement;
+use atp_core::{Claim, Flow, GroupId, PartnerCode, PartnerKind, SeriesKey, Status, Year};
 
 use crate::GrowthMeasure;
 use crate::model::Fact;
@@ -38,12 +40,21 @@ pub struct FlowRow<'m> {
     pub origin: Origin<'m>,
 }
 
+/// A ratio the source printed for a row, and whether it agrees with the
+/// levels within their rounding.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PrintedRatio<'m> {
+    pub claim: &'m Claim,
+    pub agreement: Agreement,
+}
+
 /// How a balance was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BalanceBasis {
     /// Exports minus imports.
     Flows,
-    /// Printed by the source on its own (the flows are not both known).
+    /// As the source printed it: finer than the difference of its rounded
+    /// flows, or the flows are not both known.
     Reported,
 }
 
@@ -65,10 +76,13 @@ pub struct BalanceRow {
     pub year: Year,
     pub exports_usd: Option<i64>,
     pub imports_usd: Option<i64>,
+    /// The most precise balance there is (see `basis`).
     pub balance_usd: Computed<i64>,
     pub basis: BalanceBasis,
     /// The balance the source printed, where it printed one.
     pub reported_balance_usd: Option<i64>,
+    /// Exports minus imports, where both are known.
+    pub flows_balance_usd: Option<i64>,
     /// Trade specialisation index.
     pub tsi: Computed<f64>,
     pub status: Status,
@@ -77,7 +91,7 @@ pub struct BalanceRow {
 
 /// Growth of one series between two years.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GrowthRow {
+pub struct GrowthRow<'m> {
     pub group: GroupId,
     pub partner: PartnerCode,
     pub partner_kind: PartnerKind,
@@ -90,6 +104,10 @@ pub struct GrowthRow {
     pub change_pct: Computed<f64>,
     pub multiple: Computed<f64>,
     pub cagr_pct: Computed<f64>,
+    /// What the source printed for this change, if it did.
+    pub printed_change_pct: Option<PrintedRatio<'m>>,
+    pub printed_multiple: Option<PrintedRatio<'m>>,
+    pub printed_change_usd: Option<PrintedRatio<'m>>,
     /// `reported` only when both ends are reported figures.
     pub status: Status,
 }
@@ -105,8 +123,12 @@ pub struct ShareRow<'m> {
     pub value_usd: i64,
     pub world_usd: Option<i64>,
     pub share_pct: Computed<f64>,
-    /// Rank among the listed countries and blocs; `None` for aggregates.
+    /// Rank among the partners that may be counted side by side.
     pub rank: Option<u32>,
+    /// Why it is not ranked.
+    pub unranked: Option<Exclusion>,
+    /// The share the source printed, if it did.
+    pub printed_share_pct: Option<PrintedRatio<'m>>,
     /// The partner's figure.
     pub fact: &'m Fact,
 }
@@ -118,8 +140,10 @@ pub struct ConcentrationRow {
     pub year: Year,
     pub flow: Flow,
     pub hhi: Computed<Concentration>,
-    /// How many partners entered the index.
-    pub partners: usize,
+    /// The partners that entered the index.
+    pub partners: Vec<PartnerCode>,
+    /// Blocs left out because their members are listed in their own right.
+    pub blocs_left_out: Vec<PartnerCode>,
 }
 
 /// One partner's trade in one group and year, with shares, ranks and growth
