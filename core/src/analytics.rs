@@ -201,8 +201,7 @@ pub fn partner_shares(
     partners: &[(PartnerCode, PartnerKind, i64)],
     year: Year,
 ) -> Vec<PartnerShare> {
-    let kinds: Vec<(PartnerCode, PartnerKind)> =
-        partners.iter().map(|&(p, k, _)| (p, k)).collect();
+    let kinds: Vec<(PartnerCode, PartnerKind)> = partners.iter().map(|&(p, k, _)| (p, k)).collect();
     let (kept, left_out) = membership::countable(&kinds, year);
     let mut ranked: Vec<i64> = partners
         .iter()

@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::dataset::{Claim, ClaimKind, Dataset, MultipleReading, Relation, growth_factor};
 use crate::flow::Measure;
 use crate::group::GroupId;
-use crate::observation::{SeriesKey, Status};
+use crate::observation::{Observation, SeriesKey, Status};
 use crate::partner::{Partner, PartnerCode};
 use crate::year::Year;
 
@@ -236,9 +236,12 @@ impl<'a> Checker<'a> {
             intervals: HashMap::new(),
             depends: HashMap::new(),
         };
-        // The loader appends derived rows after their inputs: one pass suffices.
+        // Figures as printed first; then derived ones, in passes, each once
+        // its inputs have intervals (in whatever order the figures come: a
+        // 2014 level derived from the 2024 one sorts before it).
+        let mut pending: Vec<&Observation> = Vec::new();
         for o in &ds.observations {
-            let interval = match (&o.provenance.status, &o.provenance.derivation) {
+            match (&o.provenance.status, &o.provenance.derivation) {
                 (Status::Reported, _) | (_, None) => {
                     let printed = o.provenance.rounding_usd.unwrap_or(1);
                     let r = if coarse {
@@ -246,16 +249,41 @@ impl<'a> Checker<'a> {
                     } else {
                         printed
                     };
-                    Interval::around(o.value_usd as f64, r as f64)
+                    c.intervals
+                        .insert(o.key, Interval::around(o.value_usd as f64, r as f64));
                 }
-                (Status::Derived, Some(d)) => {
+                (Status::Derived, Some(_)) => pending.push(o),
+            }
+        }
+        while !pending.is_empty() {
+            let before = pending.len();
+            pending.retain(|o| {
+                let Some(d) = &o.provenance.derivation else {
+                    return false;
+                };
+                let mut deps = Vec::new();
+                match c.derived_interval(&d.inputs, &mut deps) {
+                    Some(i) => {
+                        c.depends.insert(o.key, deps);
+                        c.intervals.insert(o.key, i);
+                        false
+                    }
+                    None => true,
+                }
+            });
+            if pending.len() == before {
+                // Inputs that are not in the dataset: exact to the dollar,
+                // as the best that can be said.
+                for o in pending.drain(..) {
                     let mut deps = Vec::new();
-                    let i = c.derived_interval(&d.inputs, &mut deps);
+                    if let Some(d) = &o.provenance.derivation {
+                        let _ = c.derived_interval(&d.inputs, &mut deps);
+                    }
                     c.depends.insert(o.key, deps);
-                    i.unwrap_or_else(|| Interval::around(o.value_usd as f64, 1.0))
+                    c.intervals
+                        .insert(o.key, Interval::around(o.value_usd as f64, 1.0));
                 }
-            };
-            c.intervals.insert(o.key, interval);
+            }
         }
         c
     }

@@ -152,15 +152,14 @@ fn statements() -> Vec<Statement> {
                 )
             })
             .collect();
-        let mut shares: Vec<(PartnerCode, u32)> =
-            partner_shares(
-                v(&format!("{measure}/{group}/WLD/2024")),
-                &rows,
-                atp_core::Year::new(2024).unwrap(),
-            )
-                .into_iter()
-                .map(|s| (s.partner, s.rank.unwrap()))
-                .collect();
+        let mut shares: Vec<(PartnerCode, u32)> = partner_shares(
+            v(&format!("{measure}/{group}/WLD/2024")),
+            &rows,
+            atp_core::Year::new(2024).unwrap(),
+        )
+        .into_iter()
+        .map(|s| (s.partner, s.rank.unwrap()))
+        .collect();
         shares.sort_by_key(|s| s.1);
         shares
     };

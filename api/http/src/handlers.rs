@@ -9,20 +9,19 @@ use atp_query::{self as query, DatasetView, ReadModel, Selection};
 
 use super::AppState;
 use super::error::{ApiError, Problem};
+use super::params::ReportFormat;
 use super::params::{
     self, DatasetArg, FlowParam, FormatParam, FromQuery, Limit, List, MeasureParam, Offset,
     PageRequest, PartnerArg, RawQuery, SortArg, Weighed, selection_weight,
 };
+use super::respond::Rendered;
 use super::respond::{
     Coverage, Envelope, Meta, Notice, Single, render_listing, render_single, sort_records,
 };
 use crate::query_params;
-use super::params::ReportFormat;
-use super::respond::Rendered;
 use crate::records::{
-    QualityRecord,
     BalanceRecord, ConcentrationRecord, DatasetRecord, FlowRecord, GroupRecord, GrowthRecord,
-    PartnerRecord, ProfileRecord, ShareRecord, YearRecord,
+    PartnerRecord, ProfileRecord, QualityRecord, ShareRecord, YearRecord,
 };
 
 // ---------------------------------------------------------------------------
@@ -848,7 +847,14 @@ pub async fn list_concentration(
                 .collect();
             sort_records(&mut records, &order);
             let page = PageRequest::new(q.limit, q.offset);
-            let meta = data_meta(model, ds, raw, ConcentrationQuery::NAMES, &sel, records.len());
+            let meta = data_meta(
+                model,
+                ds,
+                raw,
+                ConcentrationQuery::NAMES,
+                &sel,
+                records.len(),
+            );
             render_listing(records, page, meta, params::chosen(q.format, accept))
         })
         .await

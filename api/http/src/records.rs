@@ -119,7 +119,11 @@ fn reason<T>(c: &Computed<T>) -> Reason {
 /// A printed ratio's value, agreement and citation, as served.
 fn printed(p: Option<&PrintedRatio<'_>>) -> (Option<f64>, Option<Agreement>, Option<String>) {
     match p {
-        Some(p) => (p.claim.value_f64(), Some(p.agreement), Some(p.claim.cited())),
+        Some(p) => (
+            p.claim.value_f64(),
+            Some(p.agreement),
+            Some(p.claim.cited()),
+        ),
         None => (None, None, None),
     }
 }
@@ -384,8 +388,7 @@ impl<'a> GrowthRecord<'a> {
             printed(r.printed_change_pct.as_ref());
         let (multiple, multiple_agreement, multiple_citation) =
             printed(r.printed_multiple.as_ref());
-        let (_, change_usd_agreement, change_usd_citation) =
-            printed(r.printed_change_usd.as_ref());
+        let (_, change_usd_agreement, change_usd_citation) = printed(r.printed_change_usd.as_ref());
         GrowthRecord {
             dataset: ds.id(),
             group: r.group.as_str(),

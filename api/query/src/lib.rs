@@ -8,10 +8,10 @@ mod rows;
 use std::collections::HashMap;
 
 use atp_core::analytics::{self, Computed, Undefined};
-use atp_core::{membership, quality};
 use atp_core::{
     ClaimKind, Flow, GroupId, Measure, PartnerCode, PartnerKind, SeriesKey, Status, Year,
 };
+use atp_core::{membership, quality};
 
 pub use model::{DatasetBuilder, DatasetView, FLOW_MEASURES, Fact, PartnerEntry, ReadModel};
 pub use rows::{

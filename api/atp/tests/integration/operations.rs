@@ -293,6 +293,55 @@ fn writes_are_protected_and_all_or_nothing(db: &TestDb) {
         world["data"][0]["value_usd"].as_i64().unwrap() > 0,
         "{world}"
     );
+    // The EU and Germany, one of its members, are both in the response: the
+    // EU is shown but never ranked or counted with its members.
+    let shares = get(
+        &server,
+        "/v1/shares?dataset=census-2024&flow=exports&group=all&year=2024",
+    )
+    .json();
+    let by_partner = |code: &str| {
+        shares["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["partner"] == code)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {code} in {shares}"))
+    };
+    let eu = by_partner("EU");
+    assert_eq!(
+        (eu["rank"].clone(), eu["rank_reason"].clone()),
+        (serde_json::Value::Null, serde_json::json!("members_listed"))
+    );
+    assert!(by_partner("DE")["rank"].is_u64());
+    let hhi = get(
+        &server,
+        "/v1/concentration?dataset=census-2024&flow=exports&group=all&year=2024",
+    )
+    .json();
+    let c = &hhi["data"][0];
+    assert_eq!(c["blocs_left_out"], "EU", "{c}");
+    assert!(
+        !c["partners_covered"]
+            .as_str()
+            .unwrap()
+            .split(';')
+            .any(|p| p == "EU"),
+        "{c}"
+    );
+    assert!(
+        c["partners_covered"]
+            .as_str()
+            .unwrap()
+            .split(';')
+            .any(|p| p == "DE"),
+        "{c}"
+    );
+    // Its data-quality report: the identities of an imported dataset.
+    let q = get(&server, "/v1/datasets/census-2024/quality").json();
+    assert_eq!(q["data"]["dataset"], "census-2024");
+    assert!(q["data"]["checks"].as_u64().unwrap() > 0, "{q}");
     assert_eq!(
         delete(&server, "/v1/datasets/census-2024", Some(TOKEN)).status,
         204
