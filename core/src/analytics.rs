@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::membership::{self, Exclusion};
 use crate::partner::{PartnerCode, PartnerKind};
-use crate::year::Year;
+use crate::period::Period;
 
 /// Why a measure has no value for its inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -60,7 +60,7 @@ impl Undefined {
                 "the base value is negative (a deficit); a ratio to it is not meaningful"
             }
             Undefined::SignChange => "the start and end values have opposite signs",
-            Undefined::NoPeriod => "the end year is not after the start year",
+            Undefined::NoPeriod => "the end period is not after the start period",
             Undefined::MissingValue => "a figure needed for this measure is missing",
             Undefined::Overflow => "the result is outside the range of whole dollars computed",
         }
@@ -126,6 +126,15 @@ pub struct Growth {
     pub cagr_pct: Computed<f64>,
 }
 
+/// A computed float, or `Overflow` when it is not finite.
+fn finite(v: f64) -> Computed<f64> {
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(Undefined::Overflow)
+    }
+}
+
 fn positive_base(start: i64) -> Result<(), Undefined> {
     match start {
         0 => Err(Undefined::ZeroBase),
@@ -149,17 +158,18 @@ pub fn multiple(start: i64, end: i64) -> Computed<f64> {
     Ok(end as f64 / start as f64)
 }
 
-/// Compound annual growth rate over `years` years, in percent.
-pub fn compound_annual_growth(start: i64, end: i64, years: i32) -> Computed<f64> {
-    if years <= 0 {
+/// Compound annual growth rate over `years` years (a fraction of a year
+/// between months), in percent.
+pub fn compound_annual_growth(start: i64, end: i64, years: f64) -> Computed<f64> {
+    if years.is_nan() || years <= 0.0 {
         return Err(Undefined::NoPeriod);
     }
     let m = multiple(start, end)?;
-    Ok((m.powf(1.0 / f64::from(years)) - 1.0) * 100.0)
+    finite((m.powf(1.0 / years) - 1.0) * 100.0)
 }
 
 /// Every growth measure between a start and an end value `years` apart.
-pub fn growth_between(start_usd: i64, end_usd: i64, years: i32) -> Growth {
+pub fn growth_between(start_usd: i64, end_usd: i64, years: f64) -> Growth {
     Growth {
         start_usd,
         end_usd,
@@ -192,17 +202,17 @@ pub struct PartnerShare {
     pub unranked: Option<Exclusion>,
 }
 
-/// Each partner's share of `world_usd` in `year`, with ranks among the
+/// Each partner's share of `world_usd` in `period`, with ranks among the
 /// partners that may be counted side by side: never an aggregate together
 /// with the countries inside it (see [`membership::countable`]); order as
 /// given.
 pub fn partner_shares(
     world_usd: i64,
     partners: &[(PartnerCode, PartnerKind, i64)],
-    year: Year,
+    period: Period,
 ) -> Vec<PartnerShare> {
     let kinds: Vec<(PartnerCode, PartnerKind)> = partners.iter().map(|&(p, k, _)| (p, k)).collect();
-    let (kept, left_out) = membership::countable(&kinds, year);
+    let (kept, left_out) = membership::countable(&kinds, period);
     let mut ranked: Vec<i64> = partners
         .iter()
         .filter(|(p, _, _)| kept.contains(p))
@@ -293,10 +303,10 @@ mod tests {
 
     #[test]
     fn growth_measures() {
-        let g = growth_between(100, 356, 10);
+        let g = growth_between(100, 356, 10.0);
         assert_eq!(g.change_usd, Ok(256));
         // From i64::MIN to i64::MAX: no wrapped-around change.
-        let wide = growth_between(i64::MIN, i64::MAX, 1);
+        let wide = growth_between(i64::MIN, i64::MAX, 1.0);
         assert_eq!(wide.change_usd, Err(Undefined::Overflow));
         assert!(close(g.change_pct.unwrap(), 256.0));
         assert!(close(g.multiple.unwrap(), 3.56));
@@ -306,23 +316,23 @@ mod tests {
 
     #[test]
     fn growth_undefined_cases_have_reasons() {
-        let zero = growth_between(0, 10, 10);
+        let zero = growth_between(0, 10, 10.0);
         assert_eq!(zero.change_pct, Err(Undefined::ZeroBase));
         assert_eq!(zero.multiple, Err(Undefined::ZeroBase));
         assert_eq!(zero.cagr_pct, Err(Undefined::ZeroBase));
         assert_eq!(zero.change_usd, Ok(10));
 
-        let deficit_start = growth_between(-92, -330, 10);
+        let deficit_start = growth_between(-92, -330, 10.0);
         assert_eq!(deficit_start.change_pct, Err(Undefined::NegativeBase));
         assert_eq!(deficit_start.change_usd, Ok(-238));
 
-        let surplus_to_deficit = growth_between(29, -300, 10);
+        let surplus_to_deficit = growth_between(29, -300, 10.0);
         assert_eq!(surplus_to_deficit.multiple, Err(Undefined::SignChange));
         assert_eq!(surplus_to_deficit.cagr_pct, Err(Undefined::SignChange));
         assert!(surplus_to_deficit.change_pct.unwrap() < -1000.0);
 
-        assert_eq!(growth_between(10, 20, 0).cagr_pct, Err(Undefined::NoPeriod));
-        assert!(close(growth_between(10, 0, 5).cagr_pct.unwrap(), -100.0));
+        assert_eq!(growth_between(10, 20, 0.0).cagr_pct, Err(Undefined::NoPeriod));
+        assert!(close(growth_between(10, 0, 5.0).cagr_pct.unwrap(), -100.0));
         for g in [zero, deficit_start, surplus_to_deficit] {
             for m in [g.change_pct, g.multiple, g.cagr_pct].into_iter().flatten() {
                 assert!(m.is_finite());
@@ -342,7 +352,7 @@ mod tests {
             (kr, PartnerKind::Country, 10),
             (PartnerCode::REST_OF_WORLD, PartnerKind::RestOfWorld, 80),
         ];
-        let y2024 = Year::new(2024).unwrap();
+        let y2024 = Period::annual(crate::year::Year::new(2024).unwrap());
         let shares = partner_shares(200, &rows, y2024);
         let ranks: Vec<Option<u32>> = shares.iter().map(|s| s.rank).collect();
         assert_eq!(ranks, [Some(1), Some(2), Some(2), Some(4), None]);

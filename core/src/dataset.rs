@@ -10,6 +10,7 @@ use crate::flow::Measure;
 use crate::group::{Group, GroupId};
 use crate::observation::{Citation, Derivation, Observation, Provenance, SeriesKey, Status};
 use crate::partner::PartnerCode;
+use crate::period::Period;
 use crate::year::Year;
 
 /// What a dataset is and where it comes from.
@@ -182,12 +183,12 @@ impl Dataset {
         groups_covered(&self.observations)
     }
 
-    /// The years with at least one figure, ascending.
-    pub fn years(&self) -> Vec<Year> {
-        let mut years: Vec<Year> = self.observations.iter().map(|o| o.key.year).collect();
-        years.sort_unstable();
-        years.dedup();
-        years
+    /// The periods with at least one figure, ascending (years first).
+    pub fn periods(&self) -> Vec<Period> {
+        let mut periods: Vec<Period> = self.observations.iter().map(|o| o.key.period).collect();
+        periods.sort_unstable();
+        periods.dedup();
+        periods
     }
 }
 
@@ -439,8 +440,8 @@ fn compute_derivation(
             let coherent = claim.group == p.key.group
                 && claim.partners == [p.key.partner]
                 && claim.measure == p.key.measure
-                && claim.base_year == Some(p.key.year)
-                && claim.year == end_key.year
+                && claim.base_year.map(Period::annual) == Some(p.key.period)
+                && Period::annual(claim.year) == end_key.period
                 && end_key.group == p.key.group
                 && end_key.partner == p.key.partner
                 && end_key.measure == p.key.measure;
@@ -519,7 +520,7 @@ pub fn read_dataset(
             measure: r.field(line, Measure::try_from(row.measure.as_str()))?,
             group: r.field(line, GroupId::try_from(row.group.as_str()))?,
             partner: r.field(line, PartnerCode::try_from(row.partner.as_str()))?,
-            year: r.field(line, Year::try_from(row.year.as_str()))?,
+            period: r.field(line, Year::try_from(row.year.as_str()).map(Period::annual))?,
         };
         let value = r.field(line, parse_i64("value_usd", &row.value_usd))?;
         if key.measure != Measure::Balance && value < 0 {

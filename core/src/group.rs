@@ -213,27 +213,81 @@ impl TryFrom<&str> for Group {
     }
 }
 
-/// A value of the `group` dimension: one ATP group, or `all`, the sum of the
-/// ATP groups a dataset covers.
+/// A value of the `group` dimension: one ATP group, `all` (the sum of the
+/// ATP groups a dataset covers), or one of the two commodity aggregates
+/// beside ATP: every good traded (`all-goods`) and the goods that are not
+/// advanced technology (`non-atp`, the Census code `00`). The two are never
+/// summed into `all`: `all-goods` = `all` + `non-atp`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GroupId {
     /// The aggregate over every ATP group present in the dataset.
     All,
     Group(Group),
+    /// Goods that are not advanced technology products (Census `00`).
+    NonAtp,
+    /// Every good traded, ATP or not (Census: total for all commodities).
+    AllGoods,
+}
+
+/// What kind of value of the group dimension a [`GroupId`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupKind {
+    /// One of the ten ATP groups.
+    AtpGroup,
+    /// The sum of the ATP groups (`all`).
+    AtpTotal,
+    /// Goods outside ATP (`non-atp`).
+    NonAtp,
+    /// Every good (`all-goods`).
+    AllGoods,
+}
+
+impl GroupKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupKind::AtpGroup => "atp_group",
+            GroupKind::AtpTotal => "atp_total",
+            GroupKind::NonAtp => "non_atp",
+            GroupKind::AllGoods => "all_goods",
+        }
+    }
 }
 
 impl GroupId {
-    /// The slug: `all` or the group's id.
+    /// The slug: `all`, the group's id, `non-atp` or `all-goods`.
     pub fn as_str(self) -> &'static str {
         match self {
             GroupId::All => "all",
             GroupId::Group(g) => g.id(),
+            GroupId::NonAtp => "non-atp",
+            GroupId::AllGoods => "all-goods",
         }
     }
 
-    /// Every value of the dimension: `all` first, then the groups in Census code order.
+    pub fn kind(self) -> GroupKind {
+        match self {
+            GroupId::All => GroupKind::AtpTotal,
+            GroupId::Group(_) => GroupKind::AtpGroup,
+            GroupId::NonAtp => GroupKind::NonAtp,
+            GroupId::AllGoods => GroupKind::AllGoods,
+        }
+    }
+
+    /// Whether it is advanced technology: an ATP group or their total.
+    pub fn is_atp(self) -> bool {
+        matches!(self, GroupId::All | GroupId::Group(_))
+    }
+
+    /// `all` and the ATP groups in Census code order.
     pub fn every() -> impl Iterator<Item = GroupId> {
         std::iter::once(GroupId::All).chain(Group::ALL.into_iter().map(GroupId::Group))
+    }
+
+    /// Every value of the dimension: [`GroupId::every`], then `non-atp` and
+    /// `all-goods`.
+    pub fn every_value() -> impl Iterator<Item = GroupId> {
+        GroupId::every().chain([GroupId::NonAtp, GroupId::AllGoods])
     }
 }
 
@@ -253,12 +307,23 @@ impl TryFrom<&str> for GroupId {
     type Error = InvalidValue;
 
     fn try_from(value: &str) -> Result<Self, Self::Error> {
-        if value.trim().eq_ignore_ascii_case("all") {
-            return Ok(GroupId::All);
+        let t = value.trim();
+        if let Some(id) = [GroupId::All, GroupId::NonAtp, GroupId::AllGoods]
+            .into_iter()
+            .find(|g| g.as_str().eq_ignore_ascii_case(t))
+        {
+            return Ok(id);
+        }
+        if t == "00" {
+            return Ok(GroupId::NonAtp);
         }
         Group::try_from(value).map(GroupId::Group).map_err(|_| {
-            InvalidValue::not_in_list("group", value, GroupId::every().map(GroupId::as_str))
-                .also_accepting("or a Census code 01..10")
+            InvalidValue::not_in_list(
+                "group",
+                value,
+                GroupId::every_value().map(GroupId::as_str),
+            )
+            .also_accepting("or a Census code 00..10")
         })
     }
 }
@@ -302,16 +367,24 @@ mod tests {
         let err = GroupId::try_from("biotech").unwrap_err();
         assert_eq!(err.field, "group");
         assert_eq!(err.value, "biotech");
-        assert_eq!(err.allowed.len(), 11);
+        assert_eq!(err.allowed.len(), 13);
+        assert!(err.allowed.contains(&"all-goods".to_owned()));
         assert!(err.allowed.contains(&"all".to_owned()));
         assert!(err.to_string().contains("biotechnology"));
-        assert!(err.to_string().contains("Census code 01..10"));
+        assert!(err.to_string().contains("Census code 00..10"));
     }
 
     #[test]
     fn code_00_is_not_an_atp_group() {
         assert!(Group::try_from("00").is_err());
         assert_eq!(Group::from_census_code("00"), None);
+        let non_atp = GroupId::try_from("00").unwrap();
+        assert_eq!(non_atp, GroupId::NonAtp);
+        assert!(!non_atp.is_atp());
+        assert_eq!(GroupId::try_from("All-Goods"), Ok(GroupId::AllGoods));
+        assert_eq!(GroupId::AllGoods.kind().as_str(), "all_goods");
+        assert_eq!(GroupId::every().count(), 11);
+        assert_eq!(GroupId::every_value().count(), 13);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! US trade in Advanced Technology Products (ATP): the domain (groups,
-//! partners, years, flows, observations with provenance), the built-in
+//! partners, periods, flows, observations with provenance), the built-in
 //! dataset of the KIAT policy brief 2026-04, its data-quality report, and the
 //! analytics (balances, growth, shares, concentration).
 //!
@@ -15,6 +15,7 @@ pub mod group;
 pub mod membership;
 pub mod observation;
 pub mod partner;
+pub mod period;
 pub mod quality;
 pub mod year;
 
@@ -22,7 +23,8 @@ pub use catalog::{ExtraPartner, NewDataset, SourceFormat, StoredDataset};
 pub use dataset::{Claim, ClaimKind, Dataset, DatasetError, DatasetInfo, MultipleReading};
 pub use error::InvalidValue;
 pub use flow::{Flow, Measure};
-pub use group::{Group, GroupId, GroupInfo};
+pub use group::{Group, GroupId, GroupInfo, GroupKind};
 pub use observation::{Citation, Derivation, Observation, Provenance, SeriesKey, Status};
 pub use partner::{Partner, PartnerCode, PartnerKind};
+pub use period::{Frequency, Period};
 pub use year::{Year, YearRange};

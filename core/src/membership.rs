@@ -7,6 +7,7 @@
 use std::sync::OnceLock;
 
 use crate::partner::{PartnerCode, PartnerKind};
+use crate::period::Period;
 use crate::year::Year;
 
 const EU_MEMBERS_CSV: &str = include_str!("../data/eu-members.csv");
@@ -31,6 +32,17 @@ impl Membership {
     pub fn in_year(&self, year: Year) -> bool {
         let y = year.get();
         Self::year_of(self.joined) <= y && self.left.is_none_or(|l| Self::year_of(l) >= y)
+    }
+
+    /// Whether it was a member at any time in `period` (a year or a month).
+    pub fn in_period(&self, period: Period) -> bool {
+        if period.is_annual() {
+            return self.in_year(period.year());
+        }
+        // `YYYY-MM` compares as text with the dates' first seven characters.
+        let month = period.to_string();
+        let at = |date: &str| date.get(..7).unwrap_or(date).to_owned();
+        at(self.joined) <= month && self.left.is_none_or(|l| at(l) >= month)
     }
 }
 
@@ -59,36 +71,36 @@ pub fn eu_memberships() -> &'static [Membership] {
     EU.get_or_init(|| parse(EU_MEMBERS_CSV))
 }
 
-/// The partners `bloc` contained in `year`, for a bloc whose members the
+/// The partners `bloc` contained in `period`, for a bloc whose members the
 /// service knows (the European Union); `None` for any other partner.
-pub fn members_in(bloc: PartnerCode, year: Year) -> Option<Vec<PartnerCode>> {
+pub fn members_in(bloc: PartnerCode, period: Period) -> Option<Vec<PartnerCode>> {
     (bloc == PartnerCode::EU).then(|| {
         eu_memberships()
             .iter()
-            .filter(|m| m.in_year(year))
+            .filter(|m| m.in_period(period))
             .map(|m| m.member)
             .collect()
     })
 }
 
-/// Of the partners with figures for one measure, group and year (each with
-/// its kind), those an indicator may count side by side: countries, and a
-/// bloc only when none of its members of that year is among them; never the
-/// world or the rest of the world. Returns the partners kept, and the
-/// aggregates left out with why.
+/// Of the partners with figures for one measure, group and period (each
+/// with its kind), those an indicator may count side by side: countries,
+/// and a bloc only when none of its members of that period is among them;
+/// never the world, the rest of the world or a Census grouping. Returns the
+/// partners kept, and the aggregates left out with why.
 pub fn countable(
     partners: &[(PartnerCode, PartnerKind)],
-    year: Year,
+    period: Period,
 ) -> (Vec<PartnerCode>, Vec<(PartnerCode, Exclusion)>) {
     let mut kept = Vec::new();
     let mut left_out = Vec::new();
     for &(code, kind) in partners {
         match kind {
-            PartnerKind::World | PartnerKind::RestOfWorld => {
+            PartnerKind::World | PartnerKind::RestOfWorld | PartnerKind::Grouping => {
                 left_out.push((code, Exclusion::Aggregate));
             }
             PartnerKind::Bloc => {
-                let members_listed = members_in(code, year)
+                let members_listed = members_in(code, period)
                     .is_some_and(|members| partners.iter().any(|(p, _)| members.contains(p)));
                 if members_listed {
                     left_out.push((code, Exclusion::MembersListed));
@@ -106,7 +118,8 @@ pub fn countable(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Exclusion {
-    /// The world or the rest of the world: a sum over partners.
+    /// The world, the rest of the world or a Census grouping: a sum over
+    /// partners.
     Aggregate,
     /// A bloc whose members are listed in their own right.
     MembersListed,
@@ -130,8 +143,12 @@ mod tests {
         PartnerCode::try_from(s).unwrap()
     }
 
-    fn y(v: u16) -> Year {
-        Year::new(v).unwrap()
+    fn y(v: u16) -> Period {
+        Period::annual(Year::new(v).unwrap())
+    }
+
+    fn m(s: &str) -> Period {
+        Period::try_from(s).unwrap()
     }
 
     #[test]
@@ -144,6 +161,12 @@ mod tests {
         assert_eq!(eu(2021).len(), 27);
         assert!(eu(2019).contains(&code("GB")) && !eu(2024).contains(&code("GB")));
         assert!(!eu(2012).contains(&code("HR")));
+        // By month: the UK was a member in January 2020, not in February.
+        let eu_in = |month| members_in(PartnerCode::EU, m(month)).unwrap();
+        assert!(eu_in("2020-01").contains(&code("GB")));
+        assert!(!eu_in("2020-02").contains(&code("GB")));
+        assert!(!eu_in("2013-06").contains(&code("HR")));
+        assert!(eu_in("2013-07").contains(&code("HR")));
         assert!(members_in(code("CN"), y(2024)).is_none());
         // Every member is a known country.
         for m in eu_memberships() {
@@ -180,5 +203,16 @@ mod tests {
         ];
         assert_eq!(countable(&uk, y(2024)).0.len(), 2);
         assert_eq!(countable(&uk, y(2019)).0, [code("GB")]);
+        // A Census grouping is never counted.
+        let grouping = [
+            (PartnerCode::new_const("0014"), PartnerKind::Grouping),
+            (code("CN"), PartnerKind::Country),
+        ];
+        let (kept, out) = countable(&grouping, y(2024));
+        assert_eq!(kept, [code("CN")]);
+        assert_eq!(
+            out,
+            [(PartnerCode::new_const("0014"), Exclusion::Aggregate)]
+        );
     }
 }

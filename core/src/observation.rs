@@ -8,24 +8,24 @@ use crate::error::InvalidValue;
 use crate::flow::Measure;
 use crate::group::GroupId;
 use crate::partner::PartnerCode;
-use crate::year::Year;
+use crate::period::Period;
 
-/// The coordinates of one figure: what it measures, for which group, partner and year.
+/// The coordinates of one figure: what it measures, for which group, partner and period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SeriesKey {
     pub measure: Measure,
     pub group: GroupId,
     pub partner: PartnerCode,
-    pub year: Year,
+    pub period: Period,
 }
 
 impl fmt::Display for SeriesKey {
-    /// `measure/group/partner/year`, as the data files write it.
+    /// `measure/group/partner/period`, as the data files write it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}/{}/{}/{}",
-            self.measure, self.group, self.partner, self.year
+            self.measure, self.group, self.partner, self.period
         )
     }
 }
@@ -35,18 +35,18 @@ impl TryFrom<&str> for SeriesKey {
 
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         let parts: Vec<&str> = value.split('/').collect();
-        let [measure, group, partner, year] = parts.as_slice() else {
+        let [measure, group, partner, period] = parts.as_slice() else {
             return Err(InvalidValue::with_expectation(
                 "key",
                 value,
-                "expected measure/group/partner/year, e.g. imports/all/WLD/2024",
+                "expected measure/group/partner/period, e.g. imports/all/WLD/2024 or imports/all/WLD/2024-03",
             ));
         };
         Ok(SeriesKey {
             measure: Measure::try_from(*measure)?,
             group: GroupId::try_from(*group)?,
             partner: PartnerCode::try_from(*partner)?,
-            year: Year::try_from(*year)?,
+            period: Period::try_from(*period)?,
         })
     }
 }

@@ -20,6 +20,11 @@ pub enum PartnerKind {
     RestOfWorld,
     /// The total with all partners.
     World,
+    /// A Census grouping of partners that is neither the world nor a bloc
+    /// whose members the service knows: a continent or region (`0016`
+    /// Asia, `0014` Pacific Rim), a trade agreement's partners. Never
+    /// ranked, summed or counted as a country.
+    Grouping,
 }
 
 impl PartnerKind {
@@ -30,14 +35,33 @@ impl PartnerKind {
             PartnerKind::Bloc => "bloc",
             PartnerKind::RestOfWorld => "rest_of_world",
             PartnerKind::World => "world",
+            PartnerKind::Grouping => "grouping",
         }
     }
 
     /// Whether a partner of this kind is an aggregate of other partners that
-    /// a dataset may also list (`ROW`, `WLD`). Blocs do not overlap the
-    /// countries the built-in dataset lists and are ranked beside them.
+    /// a dataset may also list (`ROW`, `WLD`, a Census grouping). Blocs do
+    /// not overlap the countries the built-in dataset lists and are ranked
+    /// beside them.
     pub fn is_aggregate(self) -> bool {
-        matches!(self, PartnerKind::RestOfWorld | PartnerKind::World)
+        matches!(
+            self,
+            PartnerKind::RestOfWorld | PartnerKind::World | PartnerKind::Grouping
+        )
+    }
+
+    /// Every kind, for listing.
+    pub const ALL: [PartnerKind; 5] = [
+        PartnerKind::Country,
+        PartnerKind::Bloc,
+        PartnerKind::RestOfWorld,
+        PartnerKind::World,
+        PartnerKind::Grouping,
+    ];
+
+    /// The kind with this wire name.
+    pub fn from_name(name: &str) -> Option<PartnerKind> {
+        PartnerKind::ALL.into_iter().find(|k| k.as_str() == name)
     }
 }
 

@@ -18,6 +18,7 @@ use crate::flow::Measure;
 use crate::group::GroupId;
 use crate::observation::{Observation, SeriesKey, Status};
 use crate::partner::{Partner, PartnerCode};
+use crate::period::Period;
 use crate::year::Year;
 
 /// A closed interval of possible values.
@@ -383,12 +384,12 @@ fn factor_interval(claim: &Claim, coarse: bool) -> Option<Interval> {
     })
 }
 
-fn key(measure: Measure, group: GroupId, partner: PartnerCode, year: Year) -> SeriesKey {
+fn key(measure: Measure, group: GroupId, partner: PartnerCode, period: Period) -> SeriesKey {
     SeriesKey {
         measure,
         group,
         partner,
-        year,
+        period,
     }
 }
 
@@ -454,14 +455,14 @@ fn tautological_claim(c: &Checker<'_>, claim: &Claim) -> bool {
     let mut keys: Vec<SeriesKey> = claim
         .partners
         .iter()
-        .map(|&p| key(claim.measure, claim.group, p, claim.year))
+        .map(|&p| key(claim.measure, claim.group, p, Period::annual(claim.year)))
         .collect();
     if let Some(base) = claim.base_year {
         keys.extend(
             claim
                 .partners
                 .iter()
-                .map(|&p| key(claim.measure, claim.group, p, base)),
+                .map(|&p| key(claim.measure, claim.group, p, Period::annual(base))),
         );
     }
     c.tautological(&keys, Some(&claim.id))
@@ -488,10 +489,10 @@ pub fn check(ds: &Dataset) -> QualityReport {
 fn run_checks(c: &Checker<'_>) -> Vec<Check> {
     let ds = c.ds;
     let mut checks = Vec::new();
-    let mut coords: Vec<(GroupId, PartnerCode, Year)> = ds
+    let mut coords: Vec<(GroupId, PartnerCode, Period)> = ds
         .observations
         .iter()
-        .map(|o| (o.key.group, o.key.partner, o.key.year))
+        .map(|o| (o.key.group, o.key.partner, o.key.period))
         .collect();
     coords.sort_unstable();
     coords.dedup();
@@ -572,7 +573,7 @@ fn run_checks(c: &Checker<'_>) -> Vec<Check> {
         .filter(|p| !p.kind.is_aggregate())
         .map(|p| p.code)
         .collect();
-    let mut gy: Vec<(GroupId, Year)> = coords.iter().map(|&(g, _, y)| (g, y)).collect();
+    let mut gy: Vec<(GroupId, Period)> = coords.iter().map(|&(g, _, y)| (g, y)).collect();
     gy.sort_unstable();
     gy.dedup();
     // The partners a group lists anywhere in the dataset: the rest of the
@@ -657,7 +658,7 @@ fn sum_partners(c: &Checker<'_>, claim: &Claim, year: Year) -> Option<(Interval,
     let keys: Vec<SeriesKey> = claim
         .partners
         .iter()
-        .map(|&p| key(claim.measure, claim.group, p, year))
+        .map(|&p| key(claim.measure, claim.group, p, Period::annual(year)))
         .collect();
     let sum = keys
         .iter()
@@ -674,7 +675,12 @@ fn check_claim(c: &Checker<'_>, claim: &Claim) -> Option<Check> {
     let printed = Interval::around(printed_value, claim_rounding(claim, c.coarse));
     let (implied, shown, alternative) = match claim.kind {
         ClaimKind::SharePct => {
-            let wk = key(claim.measure, claim.group, PartnerCode::WORLD, claim.year);
+            let wk = key(
+                claim.measure,
+                claim.group,
+                PartnerCode::WORLD,
+                Period::annual(claim.year),
+            );
             let world = c.interval(&wk)?;
             keys.push(wk);
             let i = end.div_positive(world)?.scale(100.0);

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use atp_core::builtin::{brief, known_disagreements};
 use atp_core::quality::{self, CheckKind};
-use atp_core::{Group, GroupId, Measure, PartnerCode, SeriesKey, Status, Year};
+use atp_core::{Group, GroupId, Measure, PartnerCode, Period, SeriesKey, Status, Year};
 
 fn key(s: &str) -> SeriesKey {
     SeriesKey::try_from(s).unwrap()
@@ -66,7 +66,7 @@ fn totals_and_groups_are_complete_for_both_years() {
                     measure,
                     group: g,
                     partner: PartnerCode::WORLD,
-                    year: Year::new(year).unwrap(),
+                    period: Period::annual(Year::new(year).unwrap()),
                 };
                 assert!(ds.get(&k).is_some(), "missing {k}");
             }
@@ -76,8 +76,8 @@ fn totals_and_groups_are_complete_for_both_years() {
     assert_eq!(ds.groups_covered().len(), 9);
     assert!(!ds.groups_covered().contains(&Group::Weapons));
     assert_eq!(
-        ds.years().iter().map(|y| y.get()).collect::<Vec<_>>(),
-        [2014, 2024]
+        ds.periods().iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+        ["2014", "2024"]
     );
 }
 

@@ -103,7 +103,7 @@ fn growth(measure: &str, group: &str, partner: &str) -> analytics::Growth {
     growth_between(
         v(&format!("{measure}/{group}/{partner}/2014")),
         v(&format!("{measure}/{group}/{partner}/2024")),
-        10,
+        10.0,
     )
 }
 
@@ -155,7 +155,7 @@ fn statements() -> Vec<Statement> {
         let mut shares: Vec<(PartnerCode, u32)> = partner_shares(
             v(&format!("{measure}/{group}/WLD/2024")),
             &rows,
-            atp_core::Year::new(2024).unwrap(),
+            atp_core::Period::annual(atp_core::Year::new(2024).unwrap()),
         )
         .into_iter()
         .map(|s| (s.partner, s.rank.unwrap()))
@@ -209,7 +209,7 @@ fn statements() -> Vec<Statement> {
         ),
         fact(
             "'14년 290억 달러 흑자에서 '24년 3,000억 달러 적자로",
-            growth_between(bal("all", "WLD", 2014), bal("all", "WLD", 2024), 10).multiple
+            growth_between(bal("all", "WLD", 2014), bal("all", "WLD", 2024), 10.0).multiple
                 == Err(Undefined::SignChange),
             "the balance changed sign: its multiple and CAGR are undefined (sign_change), not a number",
         ),

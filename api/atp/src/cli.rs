@@ -86,8 +86,9 @@ pub struct Cli {
 pub enum Command {
     /// Serve the HTTP API (the default when no command is given).
     Serve(ServeArgs),
-    /// Apply the migrations and load the built-in dataset if the database has
-    /// never had it, then exit (for deployment jobs; `serve` does it too).
+    /// Apply the migrations, then exit (for deployment jobs; `serve` does it
+    /// too). The built-in datasets are served from the binary and need no
+    /// seeding; the command checks that they load.
     Seed,
     /// Check that a running server is ready: GET its `/readyz`, exit 0 on a
     /// 2xx answer, 1 otherwise (for container health checks). Opens no database.
@@ -107,15 +108,27 @@ pub enum Command {
         output: Option<PathBuf>,
     },
     /// Import files as one dataset, all or nothing. The format of each file is
-    /// detected: a tidy CSV file, Census API responses (JSON), and optionally a
-    /// dataset description (JSON object).
+    /// detected: a tidy CSV file, Census API responses (JSON), optionally a
+    /// dataset description (JSON object), or Census `country.xlsx` workbooks
+    /// (several workbooks: one vintage each, in one transaction). A new
+    /// release of an existing dataset is added beside its older vintages.
     Import {
         /// The dataset id to store under (lower-case letters, digits, - _ .).
         #[arg(long)]
         dataset: Option<String>,
-        /// Replace the dataset if it exists (otherwise the import is refused).
+        /// Replace the dataset, every stored vintage, if it exists (otherwise
+        /// an import that is not a new release of it is refused).
         #[arg(long)]
         replace: bool,
+        /// The vintage to store as (default: the files' own: a workbook's
+        /// last month, a description's vintage, a retrieval time).
+        #[arg(long)]
+        vintage: Option<String>,
+        /// When the source published this release (YYYY-MM-DD): what
+        /// `as_of` queries compare [default: known Census releases' dates,
+        /// else the import day].
+        #[arg(long)]
+        published_on: Option<String>,
         /// The files to import.
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -124,6 +137,9 @@ pub enum Command {
     Export {
         #[arg(long)]
         dataset: String,
+        /// The vintage [default: the latest].
+        #[arg(long)]
+        vintage: Option<String>,
         /// Output file (default: standard output).
         #[arg(long)]
         output: Option<PathBuf>,
@@ -136,7 +152,8 @@ pub enum Command {
     /// Print the data-quality report of the built-in dataset (Markdown).
     DataQuality,
     /// Write a deterministic synthetic dataset as tidy CSV (for load tests and
-    /// benchmarks): 10 groups x PARTNERS x YEARS x 2 flows.
+    /// benchmarks): 10 groups x PARTNERS x YEARS (x 12 months with
+    /// --monthly) x 2 flows.
     Synthetic {
         #[arg(long, default_value_t = synthetic::SyntheticSpec::LOAD_TEST.partners)]
         partners: usize,
@@ -146,9 +163,13 @@ pub enum Command {
         years: u16,
         #[arg(long, default_value_t = synthetic::SyntheticSpec::LOAD_TEST.seed)]
         seed: u64,
-        /// Also write the `all` aggregate of each partner, flow and year.
+        /// Also write the `all` aggregate of each partner, flow and period.
         #[arg(long)]
         totals: bool,
+        /// Twelve months a year instead of the year (240 partners x 35
+        /// years: 2,016,000 rows).
+        #[arg(long)]
+        monthly: bool,
         /// The dataset id written in each row.
         #[arg(long, default_value = "synthetic")]
         dataset: String,
@@ -189,11 +210,15 @@ pub struct ServeArgs {
 #[derive(Debug, Subcommand)]
 pub enum FetchSource {
     /// The Census International Trade API (`imports/hitech`, `exports/hitech`):
-    /// the twelve months of a year, imported as annual values.
+    /// the months of a year or a range of years, imported as monthly values
+    /// and, for complete years, annual ones; all-goods and non-ATP rows too.
     Census {
-        /// The year to fetch.
+        /// The year to fetch (or the first of a range, with --to-year).
         #[arg(long)]
         year: u16,
+        /// The last year of a range [default: --year].
+        #[arg(long)]
+        to_year: Option<u16>,
         /// One flow only (default: both).
         #[arg(long, value_parser = parse_flow)]
         flow: Option<Flow>,
@@ -203,7 +228,7 @@ pub enum FetchSource {
         /// Base URL of the API.
         #[arg(long, env = "ATP_CENSUS_BASE_URL", default_value = fetch::DEFAULT_CENSUS_BASE_URL)]
         base_url: String,
-        /// Dataset id (default: census-hitech-YEAR).
+        /// Dataset id (default: census-hitech-YEAR, or census-hitech-YEAR-TO_YEAR).
         #[arg(long)]
         dataset: Option<String>,
         /// Replace the dataset if it exists.
@@ -277,9 +302,13 @@ pub fn run(cli: Cli, config: &Config) -> Result<(), CliError> {
     {
         Command::Serve(_) => serve(&url, config),
         Command::Seed => {
-            let store = open_store(&url, 1)?;
-            let seeded = store.seed_builtin()?;
-            tracing::info!(database = %url, seeded, "migrated; built-in dataset present");
+            let service = Service::new(open_store(&url, 1)?);
+            let builtins = service.builtins()?;
+            tracing::info!(
+                database = %url,
+                builtin = builtins.views.len(),
+                "migrated; the built-in datasets load"
+            );
             Ok(())
         }
         Command::Healthcheck {
@@ -307,13 +336,29 @@ pub fn run(cli: Cli, config: &Config) -> Result<(), CliError> {
         Command::Import {
             dataset,
             replace,
+            vintage,
+            published_on,
             files,
-        } => import(&url, dataset.as_deref(), replace, &files),
-        Command::Export { dataset, output } => export(&url, &dataset, output),
+        } => import(
+            &url,
+            &crate::service::ImportOptions {
+                dataset: dataset.as_deref(),
+                replace,
+                vintage: vintage.as_deref(),
+                published_on: published_on.as_deref(),
+            },
+            &files,
+        ),
+        Command::Export {
+            dataset,
+            vintage,
+            output,
+        } => export(&url, &dataset, vintage.as_deref(), output),
         Command::Fetch {
             source:
                 FetchSource::Census {
                     year,
+                    to_year,
                     flow,
                     key,
                     base_url,
@@ -322,9 +367,10 @@ pub fn run(cli: Cli, config: &Config) -> Result<(), CliError> {
                     save_dir,
                 },
         } => {
+            let to_year = to_year.unwrap_or(year);
             let request = fetch::CensusRequest {
                 base_url,
-                year,
+                years: fetch::YearSpan::new(year, to_year)?,
                 flows: flow.map_or_else(|| Flow::ALL.to_vec(), |f| vec![f]),
                 key,
             };
@@ -334,7 +380,13 @@ pub fn run(cli: Cli, config: &Config) -> Result<(), CliError> {
             }
             let files: Vec<(String, Vec<u8>)> =
                 responses.into_iter().map(|r| (r.url, r.body)).collect();
-            let dataset = dataset.unwrap_or_else(|| format!("census-hitech-{year}"));
+            let dataset = dataset.unwrap_or_else(|| {
+                if to_year == year {
+                    format!("census-hitech-{year}")
+                } else {
+                    format!("census-hitech-{year}-{to_year}")
+                }
+            });
             service(&url)?.import_files(&files, Some(&dataset), replace)?;
             Ok(())
         }
@@ -345,6 +397,7 @@ pub fn run(cli: Cli, config: &Config) -> Result<(), CliError> {
             years,
             seed,
             totals,
+            monthly,
             dataset,
             output,
         } => {
@@ -354,6 +407,7 @@ pub fn run(cli: Cli, config: &Config) -> Result<(), CliError> {
                 years,
                 seed,
                 totals,
+                monthly,
             };
             let rows = match output {
                 Some(path) => {
@@ -385,8 +439,7 @@ fn service(url: &DatabaseUrl) -> Result<Service, CliError> {
 
 fn import(
     url: &DatabaseUrl,
-    dataset: Option<&str>,
-    replace: bool,
+    options: &crate::service::ImportOptions<'_>,
     files: &[PathBuf],
 ) -> Result<(), CliError> {
     let mut contents = Vec::with_capacity(files.len());
@@ -394,14 +447,36 @@ fn import(
         let bytes = std::fs::read(path).map_err(file_error(path))?;
         contents.push((path.display().to_string(), bytes));
     }
-    service(url)?.import_files(&contents, dataset, replace)?;
+    service(url)?.import_with(&contents, options)?;
     Ok(())
 }
 
-fn export(url: &DatabaseUrl, dataset: &str, output: Option<PathBuf>) -> Result<(), CliError> {
-    let store = open_store(url, 8)?;
-    store.seed_builtin()?;
-    let observations = store.observations(dataset)?;
+fn export(
+    url: &DatabaseUrl,
+    dataset: &str,
+    vintage: Option<&str>,
+    output: Option<PathBuf>,
+) -> Result<(), CliError> {
+    let model = service(url)?.load_model(None)?;
+    let vintages = model.vintages(dataset).ok_or_else(|| {
+        CliError::Store(StoreError::DatasetNotFound(dataset.to_owned()))
+    })?;
+    let view = match vintage {
+        Some(v) => vintages.vintage(v).ok_or_else(|| {
+            CliError::Store(StoreError::VintageNotFound {
+                id: dataset.to_owned(),
+                vintage: v.to_owned(),
+            })
+        })?,
+        None => vintages.latest(),
+    };
+    // What the source gave: not the `all` the service computes.
+    let observations: Vec<atp_core::Observation> = view
+        .facts
+        .iter()
+        .filter(|f| !(view.all_is_computed && f.key.group == atp_core::GroupId::All))
+        .map(atp_query::Fact::to_observation)
+        .collect();
     match &output {
         Some(path) => {
             let f = std::fs::File::create(path).map_err(file_error(path))?;
@@ -443,6 +518,8 @@ fn healthcheck(url: &str, timeout: std::time::Duration) -> Result<(), CliError> 
 
 fn serve(url: &DatabaseUrl, config: &Config) -> Result<(), CliError> {
     tracing::info!(?config, "configuration");
+    // The built-in data loads on its own thread while the database opens.
+    let builtins = crate::service::BuiltinSlot::start();
     let store =
         Store::open_with(url, config.pool_size, config.store_timeouts()).map_err(|source| {
             CliError::Database {
@@ -450,9 +527,6 @@ fn serve(url: &DatabaseUrl, config: &Config) -> Result<(), CliError> {
                 source,
             }
         })?;
-    if store.seed_builtin()? {
-        tracing::info!(database = %url, "loaded the built-in dataset");
-    }
     let bind = &config.bind;
     let listen_error = |source| CliError::Listen {
         bind: bind.clone(),
@@ -461,7 +535,8 @@ fn serve(url: &DatabaseUrl, config: &Config) -> Result<(), CliError> {
     let listener = std::net::TcpListener::bind(bind).map_err(listen_error)?;
     let address = listener.local_addr().map_err(listen_error)?;
     tracing::info!(%address, database = %url, "listening");
-    let service: Arc<dyn atp_http::DataStore> = Arc::new(Service::new(store));
+    let service: Arc<dyn atp_http::DataStore> =
+        Arc::new(Service::with_builtins(store, builtins));
     atp_http::serve(listener, service, config.server_settings()).map_err(CliError::Server)
 }
 

@@ -1,6 +1,6 @@
 //! `atp fetch census`: downloads the Census International Trade API's
-//! `hitech` responses for a year and imports them through the same path as
-//! `atp import`.
+//! `hitech` responses for a year or a range of years (one request per flow
+//! and year) and imports them through the same path as `atp import`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -11,11 +11,49 @@ use atp_ingest::census::api::{DESCRIPTIVE_VARIABLES, endpoint, value_variables};
 /// The public Census API; overridable for tests and mirrors.
 pub const DEFAULT_CENSUS_BASE_URL: &str = "https://api.census.gov/data";
 
+/// The years of a fetch: `first..=last`, at most [`YearSpan::MAX_YEARS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearSpan {
+    pub first: u16,
+    pub last: u16,
+}
+
+impl YearSpan {
+    /// The most years one fetch asks for (the API's `hitech` data start in
+    /// 2010 or so; a fetch is one request per flow and year).
+    pub const MAX_YEARS: u16 = 40;
+
+    pub fn new(first: u16, last: u16) -> Result<YearSpan, FetchError> {
+        let bad = |problem: String| FetchError::Request(problem);
+        atp_core::Year::new(first).map_err(|e| bad(e.to_string()))?;
+        atp_core::Year::new(last).map_err(|e| bad(e.to_string()))?;
+        if last < first {
+            return Err(bad(format!(
+                "--to-year {last} is before --year {first}"
+            )));
+        }
+        if last - first + 1 > Self::MAX_YEARS {
+            return Err(bad(format!(
+                "{}..{} is {} years; at most {} per fetch",
+                first,
+                last,
+                last - first + 1,
+                Self::MAX_YEARS
+            )));
+        }
+        Ok(YearSpan { first, last })
+    }
+
+    pub fn years(self) -> impl Iterator<Item = u16> {
+        self.first..=self.last
+    }
+}
+
 /// What to download.
 #[derive(Debug, Clone)]
 pub struct CensusRequest {
     pub base_url: String,
-    pub year: u16,
+    pub years: YearSpan,
     pub flows: Vec<Flow>,
     /// The API key (never logged).
     pub key: Option<String>,
@@ -34,6 +72,9 @@ pub struct Downloaded {
 /// Why a download failed: the URL (never the key) and what happened.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
+    /// The request itself is not one to make.
+    #[error("{0}")]
+    Request(String),
     /// The exchange failed, or the server answered something other than data.
     #[error("{url}: {problem}")]
     Download { url: String, problem: String },
@@ -87,8 +128,13 @@ pub fn download(req: &CensusRequest) -> Result<Vec<Downloaded>, FetchError> {
         .build()
         .into();
     let mut out = Vec::new();
-    for &flow in &req.flows {
-        let (public, url) = census_url(&req.base_url, flow, req.year, req.key.as_deref());
+    let pairs: Vec<(u16, Flow)> = req
+        .years
+        .years()
+        .flat_map(|y| req.flows.iter().map(move |&f| (y, f)))
+        .collect();
+    for (year, flow) in pairs {
+        let (public, url) = census_url(&req.base_url, flow, year, req.key.as_deref());
         tracing::info!(url = %public, "fetching");
         let failed = |problem: String| FetchError::Download {
             url: public.clone(),
@@ -139,7 +185,7 @@ pub fn download(req: &CensusRequest) -> Result<Vec<Downloaded>, FetchError> {
             }
         }
         out.push(Downloaded {
-            name: format!("census-{flow}-{}.json", req.year),
+            name: format!("census-{flow}-{year}.json"),
             url: public,
             body,
         });
@@ -189,5 +235,13 @@ mod tests {
         assert!(
             imports.contains("/imports/hitech?get=") && imports.contains("GEN_VAL_MO,GEN_VAL_YR")
         );
+    }
+
+    #[test]
+    fn year_spans_are_bounded() {
+        assert_eq!(YearSpan::new(2013, 2018).unwrap().years().count(), 6);
+        assert!(YearSpan::new(2018, 2013).unwrap_err().to_string().contains("before"));
+        assert!(YearSpan::new(1950, 2024).unwrap_err().to_string().contains("at most 40"));
+        assert!(YearSpan::new(1800, 1801).is_err());
     }
 }

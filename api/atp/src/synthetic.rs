@@ -4,7 +4,9 @@
 //!
 //! Values follow a simple model: a partner size that falls off with its rank
 //! (a few large partners, a long tail), a group weight, a partner-and-group
-//! growth trend, and year-to-year noise; whole dollars, never negative.
+//! growth trend, and year-to-year noise; whole dollars, never negative. With
+//! `monthly`, each year is split into twelve months (a seasonal pattern and
+//! noise) that add up to it exactly, and only the months are written.
 
 use std::io::Write;
 
@@ -12,7 +14,7 @@ use atp_ingest::tidy::TidyWriter;
 
 use atp_core::{
     Citation, Derivation, Flow, Group, GroupId, Measure, Observation, Partner, PartnerCode,
-    PartnerKind, Provenance, SeriesKey, Status, Year,
+    PartnerKind, Period, Provenance, SeriesKey, Status, Year,
 };
 
 /// Why the synthetic dataset could not be written.
@@ -34,9 +36,11 @@ pub struct SyntheticSpec {
     pub first_year: u16,
     pub years: u16,
     pub seed: u64,
-    /// Also emit the `all` aggregate of every partner, flow and year (the
+    /// Also emit the `all` aggregate of every partner, flow and period (the
     /// exact sum of the ten groups, as a derived row).
     pub totals: bool,
+    /// Months instead of years: twelve rows a year.
+    pub monthly: bool,
 }
 
 impl SyntheticSpec {
@@ -47,11 +51,16 @@ impl SyntheticSpec {
         years: 35,
         seed: 2024,
         totals: false,
+        monthly: false,
     };
+
+    fn periods_per_year(&self) -> usize {
+        if self.monthly { 12 } else { 1 }
+    }
 
     pub fn rows(&self) -> usize {
         let groups = Group::ALL.len() + usize::from(self.totals);
-        groups * self.partners * usize::from(self.years) * Flow::ALL.len()
+        groups * self.partners * usize::from(self.years) * self.periods_per_year() * Flow::ALL.len()
     }
 }
 
@@ -118,12 +127,12 @@ pub fn generate(
         quote: String::new(),
     };
     let observation =
-        |partner: PartnerCode, group: Group, flow: Flow, year: Year, value: i64| Observation {
+        |partner: PartnerCode, group: Group, flow: Flow, period: Period, value: i64| Observation {
             key: SeriesKey {
                 measure: Measure::from(flow),
                 group: GroupId::Group(group),
                 partner,
-                year,
+                period,
             },
             value_usd: value,
             provenance: Provenance {
@@ -133,15 +142,26 @@ pub fn generate(
                 citation: citation.clone(),
             },
         };
-    let years = usize::from(spec.years);
-    let cells = Group::ALL.len() * Flow::ALL.len() * years;
+    // Every period written, in order: the years, or their months.
+    let mut periods: Vec<Period> = Vec::new();
+    for y in 0..spec.years {
+        let year = Year::new(spec.first_year + y)?;
+        if spec.monthly {
+            periods.extend(Period::months_of(year));
+        } else {
+            periods.push(Period::annual(year));
+        }
+    }
+    let n = periods.len();
+    let per_year = spec.periods_per_year();
+    let cells = Group::ALL.len() * Flow::ALL.len() * n;
     let (mut world, mut eu) = (vec![0i64; cells], vec![0i64; cells]);
-    let total = |partner: PartnerCode, flow: Flow, year: Year, value: i64| Observation {
+    let total = |partner: PartnerCode, flow: Flow, period: Period, value: i64| Observation {
         key: SeriesKey {
             measure: Measure::from(flow),
             group: GroupId::All,
             partner,
-            year,
+            period,
         },
         value_usd: value,
         provenance: Provenance {
@@ -160,17 +180,19 @@ pub fn generate(
                        emit: &mut dyn FnMut(Observation)|
      -> Result<(), SyntheticError> {
         for (fi, flow) in Flow::ALL.into_iter().enumerate() {
-            for y in 0..spec.years {
-                let year = Year::new(spec.first_year + y)?;
+            for (pi, &period) in periods.iter().enumerate() {
                 let sum: i64 = (0..Group::ALL.len())
-                    .map(|gi| values[(gi * Flow::ALL.len() + fi) * years + usize::from(y)])
+                    .map(|gi| values[(gi * Flow::ALL.len() + fi) * n + pi])
                     .sum();
-                emit(total(partner, flow, year, sum));
+                emit(total(partner, flow, period, sum));
             }
         }
         Ok(())
     };
     let mut rng = SplitMix64(spec.seed);
+    // The months have a generator of their own: the years stay the same
+    // whether they are split or not.
+    let mut month_rng = SplitMix64(spec.seed.rotate_left(32) ^ 0x6D6F_6E74_6873);
     let mut own = vec![0i64; cells];
     for (rank, partner) in countries.iter().enumerate() {
         let in_eu = EU_MEMBERS.contains(&partner.code.as_str());
@@ -181,18 +203,25 @@ pub fn generate(
             for (fi, flow) in Flow::ALL.into_iter().enumerate() {
                 let mut level = size * weight * (0.5 + rng.unit());
                 let trend = 0.02 + 0.08 * (rng.unit() - 0.3);
-                for y in 0..spec.years {
+                for y in 0..usize::from(spec.years) {
                     let noise = 1.0 + 0.1 * (rng.unit() - 0.5);
                     level = (level * (1.0 + trend) * noise).max(0.0);
-                    let year = Year::new(spec.first_year + y)?;
                     let value = level.round() as i64;
-                    let cell = (gi * Flow::ALL.len() + fi) * years + usize::from(y);
-                    own[cell] = value;
-                    world[cell] += value;
-                    if in_eu {
-                        eu[cell] += value;
+                    let parts = if spec.monthly {
+                        months_of(value, &mut month_rng)
+                    } else {
+                        vec![value]
+                    };
+                    for (m, part) in parts.into_iter().enumerate() {
+                        let pi = y * per_year + m;
+                        let cell = (gi * Flow::ALL.len() + fi) * n + pi;
+                        own[cell] = part;
+                        world[cell] += part;
+                        if in_eu {
+                            eu[cell] += part;
+                        }
+                        emit(observation(partner.code, group, flow, periods[pi], part));
                     }
-                    emit(observation(partner.code, group, flow, year, value));
                 }
             }
         }
@@ -203,10 +232,9 @@ pub fn generate(
     for (partner, sums) in [(PartnerCode::EU, &eu), (PartnerCode::WORLD, &world)] {
         for (gi, group) in Group::ALL.into_iter().enumerate() {
             for (fi, flow) in Flow::ALL.into_iter().enumerate() {
-                for y in 0..spec.years {
-                    let year = Year::new(spec.first_year + y)?;
-                    let cell = (gi * Flow::ALL.len() + fi) * years + usize::from(y);
-                    emit(observation(partner, group, flow, year, sums[cell]));
+                for (pi, &period) in periods.iter().enumerate() {
+                    let cell = (gi * Flow::ALL.len() + fi) * n + pi;
+                    emit(observation(partner, group, flow, period, sums[cell]));
                 }
             }
         }
@@ -215,6 +243,26 @@ pub fn generate(
         }
     }
     Ok(())
+}
+
+/// A year's value split into twelve months with a seasonal pattern and
+/// noise; the months add up to the year exactly (December takes the
+/// remainder).
+fn months_of(value: i64, rng: &mut SplitMix64) -> Vec<i64> {
+    let weights: Vec<f64> = (0..12)
+        .map(|m| {
+            let season = 1.0 + 0.15 * ((m as f64) * std::f64::consts::PI / 6.0).sin();
+            season * (0.9 + 0.2 * rng.unit())
+        })
+        .collect();
+    let total: f64 = weights.iter().sum();
+    let mut parts: Vec<i64> = weights[..11]
+        .iter()
+        .map(|w| (value as f64 * w / total).floor() as i64)
+        .collect();
+    let rest = value - parts.iter().sum::<i64>();
+    parts.push(rest.max(0));
+    parts
 }
 
 /// Writes the synthetic dataset as tidy CSV, through the one tidy writer:
@@ -254,6 +302,7 @@ mod tests {
             years: 3,
             seed: 7,
             totals: false,
+            monthly: false,
         };
         let mut a = Vec::new();
         let mut b = Vec::new();
@@ -276,6 +325,7 @@ mod tests {
             years: 2,
             seed: 3,
             totals: true,
+            monthly: false,
         };
         let mut csv = Vec::new();
         assert_eq!(write_csv(&spec, "s", &mut csv).unwrap(), spec.rows());
@@ -306,6 +356,7 @@ mod tests {
             years: 2,
             seed: 1,
             totals: true,
+            monthly: false,
         };
         let mut obs = Vec::new();
         generate(&spec, |o| obs.push(o)).unwrap();
@@ -319,7 +370,7 @@ mod tests {
                     let p = o.key.partner.as_str();
                     o.key.measure == Measure::Exports
                         && o.key.group == GroupId::Group(Group::Aerospace)
-                        && o.key.year.get() == 2021
+                        && o.key.period.year().get() == 2021
                         && p != "EU"
                         && p != "WLD"
                         && pred(p)
@@ -342,11 +393,51 @@ mod tests {
             .filter(|o| {
                 o.key.partner == PartnerCode::WORLD
                     && o.key.measure == Measure::Exports
-                    && o.key.year.get() == 2021
+                    && o.key.period.year().get() == 2021
                     && o.key.group != GroupId::All
             })
             .map(|o| o.value_usd)
             .sum();
         assert_eq!(all_kr, Some(groups_kr));
+    }
+
+    #[test]
+    fn months_add_up_to_their_year_and_to_the_world() {
+        let yearly = SyntheticSpec {
+            partners: 6,
+            first_year: 2020,
+            years: 2,
+            seed: 5,
+            totals: false,
+            monthly: false,
+        };
+        let monthly = SyntheticSpec {
+            monthly: true,
+            ..yearly
+        };
+        let mut years = Vec::new();
+        generate(&yearly, |o| years.push(o)).unwrap();
+        let mut months = Vec::new();
+        generate(&monthly, |o| months.push(o)).unwrap();
+        assert_eq!(months.len(), monthly.rows());
+        assert_eq!(monthly.rows(), 12 * yearly.rows());
+        assert!(months.iter().all(|o| o.key.period.month().is_some() && o.value_usd >= 0));
+        // The months of a series sum to the year the annual spec gives.
+        for y in &years {
+            let sum: i64 = months
+                .iter()
+                .filter(|m| {
+                    m.key.period.year() == y.key.period.year()
+                        && (m.key.measure, m.key.group, m.key.partner)
+                            == (y.key.measure, y.key.group, y.key.partner)
+                })
+                .map(|m| m.value_usd)
+                .sum();
+            assert_eq!(sum, y.value_usd, "{}", y.key);
+        }
+        let mut csv = Vec::new();
+        write_csv(&monthly, "m", &mut csv).unwrap();
+        let (_, back) = atp_ingest::tidy::parse("m.csv", &csv, Some("m")).unwrap();
+        assert_eq!(back.len(), months.len());
     }
 }

@@ -19,8 +19,9 @@ pub trait DataStore: Send + Sync + 'static {
     fn pool_state(&self) -> (u32, u32);
     /// Imports an uploaded file as one dataset, all or nothing.
     fn import(&self, upload: Upload) -> Result<ImportSummary, WriteError>;
-    /// Deletes a dataset; false if there was none.
-    fn delete(&self, id: &str) -> Result<bool, WriteError>;
+    /// Deletes a dataset (every vintage, or the one named); false if there
+    /// was none.
+    fn delete(&self, id: &str, vintage: Option<&str>) -> Result<bool, WriteError>;
 }
 
 /// One uploaded file and what to do with it.
@@ -31,16 +32,25 @@ pub struct Upload {
     pub body: Vec<u8>,
     /// The dataset id to store under, if the client gave one.
     pub dataset: Option<String>,
-    /// Replace the dataset if it exists (otherwise refuse).
+    /// Replace the dataset if it exists (otherwise refuse, unless the file
+    /// is a new release of it: then it is added as a vintage).
     pub replace: bool,
+    /// The vintage to store the file as (default: the file's own, as a
+    /// country.xlsx's last month or a description's vintage).
+    pub vintage: Option<String>,
+    /// When the source published this release (`YYYY-MM-DD`).
+    pub published_on: Option<String>,
 }
 
 /// What an import wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportSummary {
     pub dataset_id: String,
+    pub vintage: String,
     pub rows: usize,
     pub replaced: bool,
+    /// The other vintages the dataset keeps beside this one.
+    pub vintages_kept: usize,
 }
 
 /// The storage could not be reached (reads are then served from the last

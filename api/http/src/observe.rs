@@ -151,12 +151,13 @@ impl Metrics {
         self.data_version.set(model.version);
         self.dataset_rows.reset();
         let mut newest: Option<SystemTime> = None;
-        for ds in model.datasets() {
-            self.dataset_rows
-                .with_label_values(&[ds.id()])
-                .set(ds.stored.row_count);
-            if let Ok(t) = humantime::parse_rfc3339_weak(&ds.stored.imported_at) {
-                newest = newest.max(Some(t));
+        for dataset in model.datasets() {
+            let rows: i64 = dataset.all().map(|v| v.stored.row_count).sum();
+            self.dataset_rows.with_label_values(&[dataset.id()]).set(rows);
+            for ds in dataset.all() {
+                if let Ok(t) = humantime::parse_rfc3339_weak(&ds.stored.imported_at) {
+                    newest = newest.max(Some(t));
+                }
             }
         }
         if let Some(t) = newest.and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok()) {

@@ -6,8 +6,9 @@
 
 use actix_web::HttpRequest;
 use actix_web::http::header;
-use atp_core::{Flow, GroupId, PartnerCode, Year, YearRange};
-use atp_query::{DatasetView, GrowthMeasure, ReadModel, Selection, YearFilter};
+use atp_core::{Flow, Frequency, GroupId, Measure, PartnerCode, Period, Year};
+use atp_query::series::{Rolling, Transform, Units};
+use atp_query::{DatasetView, DatasetVintages, GrowthMeasure, PeriodFilter, ReadModel, Selection};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa::openapi::schema::{Object, SchemaType, Type};
@@ -126,9 +127,9 @@ pub fn selection_weight(
         None => model.default_dataset(),
     };
     let Some(ds) = ds else { return 0 };
-    let g = groups.map_or(ds.groups_covered.len() + 1, |l| l.values().len());
+    let g = groups.map_or(ds.group_ids.len(), |l| l.values().len());
     let p = partners.map_or(ds.partners.len(), |l| l.values().len());
-    let y = periods.unwrap_or(ds.years.len());
+    let y = periods.unwrap_or(ds.periods.len());
     g.saturating_mul(p).saturating_mul(y)
 }
 
@@ -374,6 +375,182 @@ impl ListItem for Year {
     }
 }
 
+/// A period as given: a year (`2024`), a month (`2024-03`), or `latest`
+/// (the dataset's last period of the frequency asked for).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodArg {
+    Period(Period),
+    Latest,
+}
+
+impl PeriodArg {
+    fn shown(&self) -> String {
+        match self {
+            PeriodArg::Period(p) => p.to_string(),
+            PeriodArg::Latest => "latest".to_owned(),
+        }
+    }
+
+    fn frequency(&self) -> Option<Frequency> {
+        match self {
+            PeriodArg::Period(p) => Some(p.frequency()),
+            PeriodArg::Latest => None,
+        }
+    }
+}
+
+fn period_schema() -> RefOr<Schema> {
+    let mut o = Object::with_type(SchemaType::Type(Type::String));
+    o.pattern = Some(r"^([0-9]{4}(-(0[1-9]|1[0-2]))?|latest)$".to_owned());
+    RefOr::T(Schema::Object(o))
+}
+
+impl Scalar for PeriodArg {
+    const EXPECTED: &'static str = "a year (YYYY), a month (YYYY-MM) or latest";
+    fn schema() -> RefOr<Schema> {
+        period_schema()
+    }
+    fn parse(name: &'static str, value: &str) -> Result<Self, ApiError> {
+        if value.trim().eq_ignore_ascii_case("latest") {
+            return Ok(PeriodArg::Latest);
+        }
+        Period::parse_as(name, value)
+            .map(PeriodArg::Period)
+            .map_err(|e| ApiError::from_invalid(name, e))
+    }
+}
+
+impl ListItem for PeriodArg {
+    fn parse(name: &'static str, value: &str) -> Result<Self, ApiError> {
+        <PeriodArg as Scalar>::parse(name, value)
+    }
+}
+
+/// A date, `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateArg(pub String);
+
+impl Scalar for DateArg {
+    const EXPECTED: &'static str = "a date, YYYY-MM-DD";
+    fn schema() -> RefOr<Schema> {
+        let mut o = Object::with_type(SchemaType::Type(Type::String));
+        o.format = Some(SchemaFormat::KnownFormat(KnownFormat::Date));
+        RefOr::T(Schema::Object(o))
+    }
+    fn parse(name: &'static str, value: &str) -> Result<Self, ApiError> {
+        let v = value.trim();
+        atp_core::catalog::check_date(name, v).map_err(|e| ApiError::from_invalid(name, e))?;
+        Ok(DateArg(v.to_owned()))
+    }
+}
+
+/// Enumerated parameters: a fixed list of names, a schema component
+/// listing them, and an error that lists them.
+macro_rules! named_param {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+        pub enum $name {
+            $( #[serde(rename = $text)] $variant, )*
+        }
+
+        impl $name {
+            pub const NAMES: &'static [&'static str] = &[$($text),*];
+            pub fn as_str(self) -> &'static str {
+                match self { $( $name::$variant => $text, )* }
+            }
+        }
+
+        impl Scalar for $name {
+            const EXPECTED: &'static str = concat!("one of ", $($text, " "),*);
+            fn schema() -> RefOr<Schema> {
+                component::<$name>()
+            }
+            fn parse(name: &'static str, value: &str) -> Result<Self, ApiError> {
+                let v = value.trim();
+                $( if v.eq_ignore_ascii_case($text) { return Ok($name::$variant); } )*
+                Err(ApiError::InvalidParameter {
+                    parameter: name.to_owned(),
+                    value: value.to_owned(),
+                    expected: format!("expected one of {}", Self::NAMES.join(", ")),
+                    allowed: Self::NAMES.iter().map(|s| (*s).to_owned()).collect(),
+                })
+            }
+        }
+
+        impl ListItem for $name {
+            fn parse(name: &'static str, value: &str) -> Result<Self, ApiError> {
+                <$name as Scalar>::parse(name, value)
+            }
+        }
+    };
+}
+
+named_param!(
+    /// How often a series has a value: `annual` (years) or `monthly`.
+    FrequencyParam {
+        Annual => "annual",
+        Monthly => "monthly",
+    }
+);
+
+impl FrequencyParam {
+    pub fn frequency(self) -> Frequency {
+        match self {
+            FrequencyParam::Annual => Frequency::Annual,
+            FrequencyParam::Monthly => Frequency::Monthly,
+        }
+    }
+}
+
+named_param!(
+    /// A series transform, as FRED names them: `lin` (the level), `chg`
+    /// (change from the previous period), `ch1` (change from a year ago),
+    /// `pch` (percent change from the previous period), `pc1` (percent
+    /// change from a year ago), `pca` (compounded annual rate of change),
+    /// `log` (natural log).
+    UnitsParam {
+        Lin => "lin",
+        Chg => "chg",
+        Ch1 => "ch1",
+        Pch => "pch",
+        Pc1 => "pc1",
+        Pca => "pca",
+        Log => "log",
+    }
+);
+
+named_param!(
+    /// A rolling sum of a monthly series: `trailing-12` (the twelve months
+    /// to the period) or `year-to-date` (January to the period).
+    RollingParam {
+        Trailing12 => "trailing-12",
+        YearToDate => "year-to-date",
+    }
+);
+
+/// `units` and `rolling`, checked against the frequency.
+pub fn transform(
+    units: Option<UnitsParam>,
+    rolling: Option<RollingParam>,
+    frequency: Frequency,
+) -> Result<Transform, ApiError> {
+    let units = units.map_or(Units::Lin, |u| {
+        Units::from_name(u.as_str()).unwrap_or(Units::Lin)
+    });
+    let rolling = rolling.and_then(|r| Rolling::from_name(r.as_str()));
+    if let Some(r) = rolling
+        && frequency != Frequency::Monthly
+    {
+        return Err(ApiError::invalid(
+            "rolling",
+            r.as_str(),
+            "frequency=monthly: rolling sums add up months",
+        ));
+    }
+    Ok(Transform { units, rolling })
+}
+
 impl ListItem for GroupId {
     fn parse(name: &'static str, value: &str) -> Result<Self, ApiError> {
         GroupId::try_from(value).map_err(|e| ApiError::from_invalid(name, e))
@@ -615,61 +792,244 @@ impl Scalar for MeasureParam {
     }
 }
 
+impl ListItem for MeasureParam {
+    fn parse(name: &'static str, value: &str) -> Result<Self, ApiError> {
+        <MeasureParam as Scalar>::parse(name, value)
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Resolving parameters against the read model
 
-/// The dataset a query names, or the default one.
+fn no_dataset(model: &ReadModel, id: &str) -> ApiError {
+    ApiError::InvalidParameter {
+        parameter: "dataset".to_owned(),
+        value: id.to_owned(),
+        expected: "the id of a dataset (see /v1/datasets)".to_owned(),
+        allowed: model.datasets().iter().map(|d| d.id().to_owned()).collect(),
+    }
+}
+
+/// The dataset a query names, or the default one (its latest vintage).
 pub fn dataset<'m>(
     model: &'m ReadModel,
     given: Option<&DatasetArg>,
 ) -> Result<&'m DatasetView, ApiError> {
     match given {
-        Some(DatasetArg(id)) => model.dataset(id).ok_or_else(|| ApiError::InvalidParameter {
-            parameter: "dataset".to_owned(),
-            value: id.clone(),
-            expected: "the id of a dataset (see /v1/datasets)".to_owned(),
-            allowed: model.datasets().iter().map(|d| d.id().to_owned()).collect(),
-        }),
+        Some(DatasetArg(id)) => model.dataset(id).ok_or_else(|| no_dataset(model, id)),
         None => model
             .default_dataset()
             .ok_or_else(|| ApiError::Unavailable("no dataset is loaded".to_owned())),
     }
 }
 
-/// `year` (list) or `from`/`to` (range), not both.
-pub fn years(
-    year: Option<&List<Year>>,
-    from: Option<Year>,
-    to: Option<Year>,
-) -> Result<YearFilter, ApiError> {
-    if let Some(list) = year
-        && (from.is_some() || to.is_some())
-    {
-        let shown: Vec<String> = list.values().iter().map(Year::to_string).collect();
-        return Err(ApiError::invalid(
-            "year",
-            &shown.join(","),
-            "either year or from/to, not both",
-        ));
+/// A dataset's vintages, named or the default dataset's.
+pub fn vintages<'m>(
+    model: &'m ReadModel,
+    given: Option<&DatasetArg>,
+) -> Result<&'m DatasetVintages, ApiError> {
+    let id = match given {
+        Some(DatasetArg(id)) => id.as_str(),
+        None => model
+            .default_dataset_id()
+            .ok_or_else(|| ApiError::Unavailable("no dataset is loaded".to_owned()))?,
+    };
+    model.vintages(id).ok_or_else(|| no_dataset(model, id))
+}
+
+/// One vintage of a dataset by id.
+pub fn vintage_of<'m>(
+    vintages: &'m DatasetVintages,
+    parameter: &'static str,
+    vintage: &str,
+) -> Result<&'m DatasetView, ApiError> {
+    vintages
+        .vintage(vintage)
+        .ok_or_else(|| ApiError::InvalidParameter {
+            parameter: parameter.to_owned(),
+            value: vintage.to_owned(),
+            expected: format!(
+                "a vintage of dataset {} (see /v1/datasets/{}/vintages)",
+                vintages.id(),
+                vintages.id()
+            ),
+            allowed: vintages.all().map(|v| v.vintage().to_owned()).collect(),
+        })
+}
+
+/// The dataset and vintage a query names: `vintage=` (an id), or
+/// `as_of=DATE` (the latest vintage known on that day), or the latest.
+pub fn dataset_vintage<'m>(
+    model: &'m ReadModel,
+    dataset: Option<&DatasetArg>,
+    vintage: Option<&String>,
+    as_of: Option<&DateArg>,
+) -> Result<&'m DatasetView, ApiError> {
+    if vintage.is_none() && as_of.is_none() {
+        return self::dataset(model, dataset);
     }
-    if let (Some(f), Some(t)) = (from, to) {
-        YearRange::new(f, t).map_err(|e| ApiError::from_invalid("from", e))?;
+    let all = vintages(model, dataset)?;
+    match (vintage, as_of) {
+        (Some(v), Some(_)) => Err(ApiError::invalid(
+            "vintage",
+            v,
+            "either vintage or as_of, not both",
+        )),
+        (Some(v), None) => vintage_of(all, "vintage", v),
+        (None, Some(DateArg(date))) => all.as_of(date).ok_or_else(|| {
+            let first = all
+                .all()
+                .map(|v| v.stored.known_since())
+                .min()
+                .unwrap_or("");
+            ApiError::invalid(
+                "as_of",
+                date,
+                format!(
+                    "a date on or after {first}, when the first vintage of {} became known",
+                    all.id()
+                ),
+            )
+        }),
+        (None, None) => Ok(all.latest()),
     }
-    if let Some(list) = year {
-        return Ok(YearFilter::List(list.values().to_vec()));
-    }
-    Ok(match (from, to) {
-        (None, None) => YearFilter::All,
-        (from, to) => YearFilter::Range { from, to },
+}
+
+/// The period of `latest` in a dataset for a frequency.
+fn latest(ds: &DatasetView, frequency: Frequency, parameter: &'static str) -> Result<Period, ApiError> {
+    ds.periods_of(frequency).last().copied().ok_or_else(|| {
+        ApiError::invalid(
+            parameter,
+            "latest",
+            format!(
+                "a period the dataset has: it has no {frequency} figures (its frequencies: {})",
+                ds.frequencies()
+                    .iter()
+                    .map(|f| f.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
     })
 }
 
-/// `group` and `partner` (resolved against the model) and the years.
+/// A given period in a frequency: a year asked for monthly stands for its
+/// months (`first`: January, else December); a month asked for annually
+/// is an error.
+fn in_frequency(
+    parameter: &'static str,
+    p: Period,
+    frequency: Frequency,
+    first: bool,
+) -> Result<Period, ApiError> {
+    match (p.frequency(), frequency) {
+        (f, g) if f == g => Ok(p),
+        (Frequency::Annual, Frequency::Monthly) => {
+            let mut months = Period::months_of(p.year());
+            let month = if first { months.next() } else { months.last() };
+            month.ok_or_else(|| ApiError::invalid(parameter, &p.to_string(), "a period"))
+        }
+        _ => Err(ApiError::invalid(
+            parameter,
+            &p.to_string(),
+            "a year (YYYY) with frequency=annual; for months, frequency=monthly",
+        )),
+    }
+}
+
+/// The frequency and periods of a query: `frequency` if given, else
+/// monthly when a period is a month, else annual; `period` (or its alias
+/// `year`) as a list, or `from`/`to` as a range, not both; `latest` is the
+/// dataset's last period of the frequency.
+pub fn periods(
+    ds: &DatasetView,
+    frequency: Option<FrequencyParam>,
+    period: Option<&List<PeriodArg>>,
+    year: Option<&List<PeriodArg>>,
+    from: Option<PeriodArg>,
+    to: Option<PeriodArg>,
+) -> Result<(Frequency, PeriodFilter), ApiError> {
+    let (list_name, list) = match (period, year) {
+        (Some(p), Some(_)) => {
+            let shown: Vec<String> = p.values().iter().map(PeriodArg::shown).collect();
+            return Err(ApiError::invalid(
+                "period",
+                &shown.join(","),
+                "either period or year (its older name), not both",
+            ));
+        }
+        (Some(p), None) => ("period", Some(p)),
+        (None, Some(y)) => ("year", Some(y)),
+        (None, None) => ("period", None),
+    };
+    if let Some(list) = list
+        && (from.is_some() || to.is_some())
+    {
+        let shown: Vec<String> = list.values().iter().map(PeriodArg::shown).collect();
+        return Err(ApiError::invalid(
+            list_name,
+            &shown.join(","),
+            format!("either {list_name} or from/to, not both"),
+        ));
+    }
+    let given = list
+        .map(List::values)
+        .unwrap_or_default()
+        .iter()
+        .chain(from.iter())
+        .chain(to.iter())
+        .filter_map(PeriodArg::frequency);
+    let frequency = match frequency {
+        Some(f) => f.frequency(),
+        None if given.clone().any(|f| f == Frequency::Monthly) => Frequency::Monthly,
+        None => Frequency::Annual,
+    };
+    let resolve = |name: &'static str, arg: PeriodArg, first: bool| match arg {
+        PeriodArg::Latest => latest(ds, frequency, name),
+        PeriodArg::Period(p) => in_frequency(name, p, frequency, first),
+    };
+    if let Some(list) = list {
+        let mut out = Vec::new();
+        for arg in list.values() {
+            match *arg {
+                // A year asked for monthly: its twelve months.
+                PeriodArg::Period(p) if p.is_annual() && frequency == Frequency::Monthly => {
+                    out.extend(Period::months_of(p.year()));
+                }
+                a => out.push(resolve(list_name, a, true)?),
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        return Ok((frequency, PeriodFilter::List(out)));
+    }
+    let from = from.map(|f| resolve("from", f, true)).transpose()?;
+    let to = to.map(|t| resolve("to", t, false)).transpose()?;
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        return Err(ApiError::invalid(
+            "from",
+            &f.to_string(),
+            format!("a period not later than `to` ({t})"),
+        ));
+    }
+    Ok((
+        frequency,
+        match (from, to) {
+            (None, None) => PeriodFilter::All,
+            (from, to) => PeriodFilter::Range { from, to },
+        },
+    ))
+}
+
+/// `group` and `partner` (resolved against the model), the frequency and
+/// the periods.
 pub fn selection(
     model: &ReadModel,
     groups: Option<&List<GroupId>>,
     partners: Option<&List<PartnerArg>>,
-    years: YearFilter,
+    (frequency, periods): (Frequency, PeriodFilter),
 ) -> Result<Selection, ApiError> {
     Ok(Selection {
         groups: groups.map(|g| g.values().to_vec()),
@@ -685,20 +1045,86 @@ pub fn selection(
                     .collect::<Result<Vec<PartnerCode>, _>>()
             })
             .transpose()?,
-        years,
+        frequency,
+        periods,
     })
 }
 
-/// `from` and `to` of a growth query: `from` before `to`.
-pub fn period(from: Year, to: Year) -> Result<(Year, Year), ApiError> {
+/// `from` and `to` of a growth query: periods of one frequency, `from`
+/// before `to`; `latest` is the dataset's last period of that frequency.
+pub fn growth_periods(
+    ds: &DatasetView,
+    from: PeriodArg,
+    to: PeriodArg,
+) -> Result<(Period, Period), ApiError> {
+    let frequency = from
+        .frequency()
+        .or(to.frequency())
+        .unwrap_or(Frequency::Annual);
+    let resolve = |name, arg| match arg {
+        PeriodArg::Latest => latest(ds, frequency, name),
+        PeriodArg::Period(p) if p.frequency() == frequency => Ok(p),
+        PeriodArg::Period(p) => Err(ApiError::invalid(
+            name,
+            &p.to_string(),
+            "a period of the same frequency as the other end: two years, or two months",
+        )),
+    };
+    let (from, to) = (resolve("from", from)?, resolve("to", to)?);
     if from >= to {
         return Err(ApiError::invalid(
             "from",
             &from.to_string(),
-            format!("a year before `to` ({to})"),
+            format!("a period before `to` ({to})"),
         ));
     }
     Ok((from, to))
+}
+
+/// The periods of a profile: `year` (default: the latest year, or the
+/// latest period if the dataset has no years) and `base_year` (default: the
+/// earliest period of the same frequency).
+pub fn profile_periods(
+    ds: &DatasetView,
+    year: Option<PeriodArg>,
+    base: Option<PeriodArg>,
+) -> Result<(Option<Period>, Option<Period>), ApiError> {
+    let frequency = year
+        .and_then(|y| y.frequency())
+        .or(base.and_then(|b| b.frequency()))
+        .or(ds.frequencies().first().copied())
+        .unwrap_or(Frequency::Annual);
+    let resolve = |name, arg: Option<PeriodArg>, default: Option<Period>| match arg {
+        None => Ok(default),
+        Some(PeriodArg::Latest) => latest(ds, frequency, name).map(Some),
+        Some(PeriodArg::Period(p)) if p.frequency() == frequency => Ok(Some(p)),
+        Some(PeriodArg::Period(p)) => Err(ApiError::invalid(
+            name,
+            &p.to_string(),
+            "a period of the same frequency as year and base_year: two years, or two months",
+        )),
+    };
+    let periods = ds.periods_of(frequency);
+    Ok((
+        resolve("year", year, periods.last().copied())?,
+        resolve("base_year", base, periods.first().copied())?,
+    ))
+}
+
+/// The measures a list of `flow` values names (all three by default).
+pub fn measures(given: Option<&List<MeasureParam>>) -> Vec<Measure> {
+    match given {
+        None => Measure::ALL.to_vec(),
+        Some(list) => list
+            .values()
+            .iter()
+            .map(|m| match m {
+                MeasureParam::Imports => Measure::Imports,
+                MeasureParam::Exports => Measure::Exports,
+                MeasureParam::Balance => Measure::Balance,
+            })
+            .collect(),
+    }
 }
 
 /// Paging.

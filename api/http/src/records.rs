@@ -10,10 +10,12 @@
 use atp_core::analytics::{Computed, Undefined};
 use atp_core::membership::Exclusion;
 use atp_core::quality::Agreement;
-use atp_core::{Flow, MultipleReading, PartnerCode, PartnerKind, Status};
+use atp_core::{Flow, Frequency, MultipleReading, PartnerCode, PartnerKind, Period, Status};
+use atp_query::comparison::PairRow;
+use atp_query::series::UnitValue;
 use atp_query::{
-    BalanceRow, ConcentrationRow, DatasetView, FlowRow, GrowthRow, Origin, PartnerEntry,
-    PrintedRatio, ProfileRow, ShareRow,
+    BalanceRow, ConcentrationRow, DatasetView, DatasetVintages, FlowRow, GrowthRow, Origin,
+    PartnerEntry, PrintedRatio, ProfileRow, ShareRow,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -26,7 +28,9 @@ pub mod wire {
     use serde::Serialize;
     use utoipa::ToSchema;
 
-    /// What kind of partner a code stands for; only countries and blocs are ranked.
+    /// What kind of partner a code stands for; only countries and blocs are
+    /// ranked. `grouping`: a Census grouping (a continent, a region, a
+    /// trade agreement's partners), never ranked or summed with countries.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
     #[serde(rename_all = "snake_case")]
     pub enum PartnerKind {
@@ -34,6 +38,15 @@ pub mod wire {
         Bloc,
         RestOfWorld,
         World,
+        Grouping,
+    }
+
+    /// How often a series has a value.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Frequency {
+        Annual,
+        Monthly,
     }
 
     /// The direction of trade, seen from the United States.
@@ -77,7 +90,7 @@ pub mod wire {
     }
 
     /// Why a partner is not ranked: `aggregate` (the world, the rest of the
-    /// world) or `members_listed` (a bloc whose members are listed in their
+    /// world, a Census grouping) or `members_listed` (a bloc whose members are listed in their
     /// own right: ranking both would count them twice).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
     #[serde(rename_all = "snake_case")]
@@ -96,7 +109,8 @@ pub mod wire {
         NegativeBase,
         /// Start and end have opposite signs.
         SignChange,
-        /// The end year is not after the start year.
+        /// The end period is not after the start period (or a rolling sum
+        /// of a series that is not monthly).
         NoPeriod,
         /// A figure the measure needs is missing.
         MissingValue,
@@ -126,6 +140,38 @@ fn printed(p: Option<&PrintedRatio<'_>>) -> (Option<f64>, Option<Agreement>, Opt
         ),
         None => (None, None, None),
     }
+}
+
+/// A transformed value: whole dollars for levels and changes, a number for
+/// ratios and logs (JSON numbers both).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TransformedValue(pub UnitValue);
+
+impl Serialize for TransformedValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            UnitValue::Usd(v) => s.serialize_i64(v),
+            UnitValue::Number(v) => s.serialize_f64(v),
+        }
+    }
+}
+
+impl From<Option<TransformedValue>> for SortValue {
+    fn from(v: Option<TransformedValue>) -> SortValue {
+        match v.map(|t| t.0) {
+            Some(UnitValue::Usd(i)) => SortValue::Int(i),
+            Some(UnitValue::Number(f)) => SortValue::Float(f),
+            None => SortValue::Null,
+        }
+    }
+}
+
+/// A row's value after the query's `units` and `rolling`, with why it is
+/// null and the period it is compared with.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Transformed {
+    pub value: Computed<UnitValue>,
+    pub base: Option<Period>,
 }
 
 fn join_codes(codes: &[PartnerCode]) -> String {
@@ -158,13 +204,31 @@ pub struct FlowRecord<'a> {
     pub partner: PartnerCode,
     #[schema(value_type = wire::PartnerKind)]
     pub partner_kind: PartnerKind,
+    /// The period's year.
     #[schema(example = 2024)]
     pub year: u16,
+    /// The period: a year (`2024`) or a month (`2024-03`).
+    #[schema(value_type = String, example = "2024")]
+    pub period: Period,
+    #[schema(value_type = wire::Frequency)]
+    pub frequency: Frequency,
     #[schema(value_type = wire::Flow)]
     pub flow: Flow,
     /// Whole US dollars; at most 10^15 in magnitude (imports refuse more).
     #[schema(example = 3700000000_i64, minimum = -1_000_000_000_000_000_i64, maximum = 1_000_000_000_000_000_i64)]
     pub value_usd: i64,
+    /// The value in the query's `units` after its `rolling` sum (see
+    /// `meta.transform`): whole dollars for `lin`, `chg`, `ch1`, a percent
+    /// for `pch`, `pc1`, `pca`, a natural log for `log`. Equal to
+    /// `value_usd` by default.
+    #[schema(value_type = Option<f64>, example = 3700000000_i64)]
+    pub value: Option<TransformedValue>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub value_reason: Reason,
+    /// The period `value` is compared with (`chg`, `ch1`, `pch`, `pc1`,
+    /// `pca`); null for levels.
+    #[schema(value_type = Option<String>, example = "2023")]
+    pub value_base_period: Option<Period>,
     /// `reported` (as the source printed it) or `derived` (computed from other figures).
     #[schema(value_type = wire::Status)]
     pub status: Status,
@@ -182,7 +246,12 @@ pub struct FlowRecord<'a> {
 }
 
 impl<'a> FlowRecord<'a> {
-    pub fn new(ds: &'a DatasetView, flow: Flow, row: &'a FlowRow<'a>) -> FlowRecord<'a> {
+    pub fn new(
+        ds: &'a DatasetView,
+        flow: Flow,
+        row: &'a FlowRow<'a>,
+        t: Transformed,
+    ) -> FlowRecord<'a> {
         let (status, rounding_usd, formula, inputs, citation, quote) = match &row.origin {
             Origin::Stored(o) => {
                 let p = &o.provenance;
@@ -211,9 +280,14 @@ impl<'a> FlowRecord<'a> {
             group: row.key.group.as_str(),
             partner: row.key.partner,
             partner_kind: row.partner_kind,
-            year: row.key.year.get(),
+            year: row.key.period.year().get(),
+            period: row.key.period,
+            frequency: row.key.period.frequency(),
             flow,
             value_usd: row.value_usd,
+            value: value(&t.value).map(TransformedValue),
+            value_reason: reason(&t.value),
+            value_base_period: t.base,
             status,
             rounding_usd,
             formula,
@@ -224,15 +298,31 @@ impl<'a> FlowRecord<'a> {
     }
 }
 
+/// A period as a sort value: years and months in time order.
+fn period_key(p: Period) -> SortValue {
+    let (y, m) = p.end_month();
+    int(i64::from(y) * 100 + i64::from(if p.is_annual() { 0 } else { m }))
+}
+
 impl Sortable for FlowRecord<'_> {
-    const SORT_KEYS: &'static [&'static str] = &["group", "partner", "year", "value_usd", "status"];
+    const SORT_KEYS: &'static [&'static str] = &[
+        "group",
+        "partner",
+        "year",
+        "value_usd",
+        "status",
+        "period",
+        "value",
+    ];
     fn sort_value(&self, key: usize) -> SortValue {
         match key {
             0 => text(self.group),
             1 => text(self.partner.as_str()),
             2 => int(self.year.into()),
             3 => int(self.value_usd),
-            _ => text(self.status.as_str()),
+            4 => text(self.status.as_str()),
+            5 => period_key(self.period),
+            _ => self.value.into(),
         }
     }
 }
@@ -247,6 +337,11 @@ pub struct BalanceRecord<'a> {
     #[schema(value_type = wire::PartnerKind)]
     pub partner_kind: PartnerKind,
     pub year: u16,
+    /// A year (`2024`) or a month (`2024-03`).
+    #[schema(value_type = String, example = "2024")]
+    pub period: Period,
+    #[schema(value_type = wire::Frequency)]
+    pub frequency: Frequency,
     pub exports_usd: Option<i64>,
     pub imports_usd: Option<i64>,
     /// The most precise balance there is: the one the source printed when
@@ -273,6 +368,15 @@ pub struct BalanceRecord<'a> {
     pub tsi: Option<f64>,
     #[schema(value_type = Option<wire::UndefinedReason>)]
     pub tsi_reason: Reason,
+    /// The balance in the query's `units` after its `rolling` sum (see
+    /// `meta.transform`); equal to `balance_usd` by default.
+    #[schema(value_type = Option<f64>)]
+    pub value: Option<TransformedValue>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub value_reason: Reason,
+    /// The period `value` is compared with; null for levels.
+    #[schema(value_type = Option<String>)]
+    pub value_base_period: Option<Period>,
     /// `derived` when computed from the flows, `reported` when printed.
     #[schema(value_type = wire::Status)]
     pub status: Status,
@@ -280,13 +384,15 @@ pub struct BalanceRecord<'a> {
 }
 
 impl<'a> BalanceRecord<'a> {
-    pub fn new(ds: &'a DatasetView, r: &'a BalanceRow) -> BalanceRecord<'a> {
+    pub fn new(ds: &'a DatasetView, r: &'a BalanceRow, t: Transformed) -> BalanceRecord<'a> {
         BalanceRecord {
             dataset: ds.id(),
             group: r.group.as_str(),
             partner: r.partner,
             partner_kind: r.partner_kind,
-            year: r.year.get(),
+            year: r.period.year().get(),
+            period: r.period,
+            frequency: r.period.frequency(),
             exports_usd: r.exports_usd,
             imports_usd: r.imports_usd,
             balance_usd: value(&r.balance_usd),
@@ -296,6 +402,9 @@ impl<'a> BalanceRecord<'a> {
             flows_balance_usd: r.flows_balance_usd,
             tsi: value(&r.tsi),
             tsi_reason: reason(&r.tsi),
+            value: value(&t.value).map(TransformedValue),
+            value_reason: reason(&t.value),
+            value_base_period: t.base,
             status: r.status,
             citation: &r.citation,
         }
@@ -311,6 +420,8 @@ impl Sortable for BalanceRecord<'_> {
         "exports_usd",
         "imports_usd",
         "tsi",
+        "period",
+        "value",
     ];
     fn sort_value(&self, key: usize) -> SortValue {
         match key {
@@ -320,7 +431,9 @@ impl Sortable for BalanceRecord<'_> {
             3 => self.balance_usd.into(),
             4 => self.exports_usd.into(),
             5 => self.imports_usd.into(),
-            _ => self.tsi.into(),
+            6 => self.tsi.into(),
+            7 => period_key(self.period),
+            _ => self.value.into(),
         }
     }
 }
@@ -337,10 +450,17 @@ pub struct GrowthRecord<'a> {
     /// `imports`, `exports` or `balance`.
     #[schema(example = "imports")]
     pub measure: &'static str,
+    /// The year of the start period.
     #[schema(example = 2014)]
     pub from: u16,
+    /// The year of the end period.
     #[schema(example = 2024)]
     pub to: u16,
+    /// The start period: a year or a month.
+    #[schema(value_type = String, example = "2014")]
+    pub from_period: Period,
+    #[schema(value_type = String, example = "2024")]
+    pub to_period: Period,
     pub start_usd: Option<i64>,
     pub end_usd: Option<i64>,
     pub change_usd: Option<i64>,
@@ -395,8 +515,10 @@ impl<'a> GrowthRecord<'a> {
             partner: r.partner,
             partner_kind: r.partner_kind,
             measure: r.measure.as_str(),
-            from: r.from.get(),
-            to: r.to.get(),
+            from: r.from.year().get(),
+            to: r.to.year().get(),
+            from_period: r.from,
+            to_period: r.to,
             start_usd: r.start_usd,
             end_usd: r.end_usd,
             change_usd: value(&r.change_usd),
@@ -458,6 +580,8 @@ pub struct ShareRecord<'a> {
     #[schema(value_type = wire::PartnerKind)]
     pub partner_kind: PartnerKind,
     pub year: u16,
+    #[schema(value_type = String, example = "2024")]
+    pub period: Period,
     #[schema(value_type = wire::Flow)]
     pub flow: Flow,
     pub value_usd: i64,
@@ -492,7 +616,8 @@ impl<'a> ShareRecord<'a> {
             group: r.group.as_str(),
             partner: r.partner,
             partner_kind: r.partner_kind,
-            year: r.year.get(),
+            year: r.period.year().get(),
+            period: r.period,
             flow: r.flow,
             value_usd: r.value_usd,
             world_usd: r.world_usd,
@@ -513,8 +638,15 @@ impl<'a> ShareRecord<'a> {
 }
 
 impl Sortable for ShareRecord<'_> {
-    const SORT_KEYS: &'static [&'static str] =
-        &["group", "partner", "year", "value_usd", "share_pct", "rank"];
+    const SORT_KEYS: &'static [&'static str] = &[
+        "group",
+        "partner",
+        "year",
+        "value_usd",
+        "share_pct",
+        "rank",
+        "period",
+    ];
     fn sort_value(&self, key: usize) -> SortValue {
         match key {
             0 => text(self.group),
@@ -522,7 +654,8 @@ impl Sortable for ShareRecord<'_> {
             2 => int(self.year.into()),
             3 => int(self.value_usd),
             4 => self.share_pct.into(),
-            _ => self.rank.map(i64::from).into(),
+            5 => self.rank.map(i64::from).into(),
+            _ => period_key(self.period),
         }
     }
 }
@@ -533,6 +666,8 @@ pub struct ConcentrationRecord<'a> {
     pub dataset: &'a str,
     pub group: &'static str,
     pub year: u16,
+    #[schema(value_type = String, example = "2024")]
+    pub period: Period,
     #[schema(value_type = wire::Flow)]
     pub flow: Flow,
     /// Herfindahl-Hirschman index: the sum of squared percentage shares of
@@ -560,7 +695,8 @@ impl<'a> ConcentrationRecord<'a> {
         ConcentrationRecord {
             dataset: ds.id(),
             group: r.group.as_str(),
-            year: r.year.get(),
+            year: r.period.year().get(),
+            period: r.period,
             flow: r.flow,
             hhi: r.hhi.as_ref().ok().map(|c| c.hhi),
             hhi_reason: reason(&r.hhi),
@@ -574,12 +710,13 @@ impl<'a> ConcentrationRecord<'a> {
 }
 
 impl Sortable for ConcentrationRecord<'_> {
-    const SORT_KEYS: &'static [&'static str] = &["group", "year", "hhi"];
+    const SORT_KEYS: &'static [&'static str] = &["group", "year", "hhi", "period"];
     fn sort_value(&self, key: usize) -> SortValue {
         match key {
             0 => text(self.group),
             1 => int(self.year.into()),
-            _ => self.hhi.into(),
+            2 => self.hhi.into(),
+            _ => period_key(self.period),
         }
     }
 }
@@ -595,6 +732,8 @@ pub struct ProfileRecord<'a> {
     pub partner_kind: PartnerKind,
     pub group: &'static str,
     pub year: u16,
+    #[schema(value_type = String, example = "2024")]
+    pub period: Period,
     pub imports_usd: Option<i64>,
     pub exports_usd: Option<i64>,
     pub balance_usd: Option<i64>,
@@ -613,6 +752,8 @@ pub struct ProfileRecord<'a> {
     pub imports_rank: Option<u32>,
     pub exports_rank: Option<u32>,
     pub base_year: u16,
+    #[schema(value_type = String, example = "2014")]
+    pub base_period: Period,
     pub imports_change_pct: Option<f64>,
     #[schema(value_type = Option<wire::UndefinedReason>)]
     pub imports_change_pct_reason: Reason,
@@ -631,7 +772,8 @@ impl<'a> ProfileRecord<'a> {
             partner: r.partner,
             partner_kind: r.partner_kind,
             group: r.group.as_str(),
-            year: r.year.get(),
+            year: r.period.year().get(),
+            period: r.period,
             imports_usd: r.imports_usd,
             exports_usd: r.exports_usd,
             balance_usd: value(&r.balance_usd),
@@ -645,7 +787,8 @@ impl<'a> ProfileRecord<'a> {
             exports_share_pct_reason: reason(&r.exports_share_pct),
             imports_rank: r.imports_rank,
             exports_rank: r.exports_rank,
-            base_year: r.base_year.get(),
+            base_year: r.base_period.year().get(),
+            base_period: r.base_period,
             imports_change_pct: value(&r.imports_change_pct),
             imports_change_pct_reason: reason(&r.imports_change_pct),
             exports_change_pct: value(&r.exports_change_pct),
@@ -671,7 +814,9 @@ pub struct GroupRecord {
     pub name_ko: &'static str,
     pub definition: &'static str,
     pub definition_source: &'static str,
-    /// `group` for an ATP group, `aggregate` for `all`.
+    /// `group` for an ATP group, `aggregate` for `all` (their sum),
+    /// `all_goods` for every good and `non_atp` for the goods outside ATP
+    /// (neither is ever summed into `all`).
     #[schema(example = "group")]
     pub kind: &'static str,
 }
@@ -713,6 +858,64 @@ pub struct YearRecord {
     pub observations: usize,
 }
 
+/// A period with figures in a dataset.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PeriodRecord {
+    #[schema(value_type = String, example = "2024-03")]
+    pub period: Period,
+    #[schema(value_type = wire::Frequency)]
+    pub frequency: Frequency,
+    pub year: u16,
+    /// The month, 1 to 12 (null for a year).
+    pub month: Option<u8>,
+    /// Observations stored or derived for that period.
+    pub observations: usize,
+}
+
+/// One vintage of a dataset: a release of its source.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VintageRecord<'a> {
+    #[schema(example = "census-country")]
+    pub dataset: &'a str,
+    /// The vintage's id (`2024-06`: the country.xlsx with data to June 2024).
+    #[schema(example = "2024-06")]
+    pub vintage: &'a str,
+    /// Whether queries get it by default.
+    pub latest: bool,
+    /// The latest period it covers.
+    #[schema(value_type = Option<String>, example = "2024-06")]
+    pub last_period: Option<Period>,
+    /// When its source published it (YYYY-MM-DD), if known.
+    pub published_on: Option<&'a str>,
+    /// When it was imported (RFC 3339); for a built-in vintage, when the
+    /// service started.
+    pub imported_at: &'a str,
+    /// What `as_of` compares: the publication date if known, else the day
+    /// it was imported.
+    pub known_since: &'a str,
+    pub source_format: &'a str,
+    pub row_count: i64,
+    pub checksum: &'a str,
+}
+
+impl<'a> VintageRecord<'a> {
+    pub fn new(ds: &'a DatasetView, latest: bool) -> VintageRecord<'a> {
+        let s = &ds.stored;
+        VintageRecord {
+            dataset: &s.info.id,
+            vintage: &s.info.vintage,
+            latest,
+            last_period: s.last_period,
+            published_on: s.published_on.as_deref(),
+            imported_at: &s.imported_at,
+            known_since: s.known_since(),
+            source_format: &s.source_format,
+            row_count: s.row_count,
+            checksum: &s.checksum,
+        }
+    }
+}
+
 /// A dataset: provenance, coverage, size and data-quality notes.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DatasetRecord<'a> {
@@ -722,8 +925,11 @@ pub struct DatasetRecord<'a> {
     pub publisher: &'a str,
     pub citation: &'a str,
     pub source_url: Option<&'a str>,
+    /// The latest vintage: what queries get unless they ask for another.
     pub vintage: &'a str,
-    /// `builtin`, `csv` or `census`.
+    /// Every vintage, oldest first (see /v1/datasets/{id}/vintages).
+    pub vintages: Vec<&'a str>,
+    /// `builtin`, `csv`, `census` or `census-country-xlsx`.
     pub source_format: &'a str,
     /// When it was imported (RFC 3339).
     pub imported_at: &'a str,
@@ -737,7 +943,18 @@ pub struct DatasetRecord<'a> {
     pub groups_covered: Vec<&'static str>,
     /// Whether `all` is computed by the service (true) or printed by the source.
     pub all_is_computed: bool,
+    /// The values of the group dimension with figures, `all-goods` and
+    /// `non-atp` included.
+    pub groups: Vec<&'static str>,
+    /// The years with figures (annual or monthly).
     pub years: Vec<u16>,
+    /// `annual`, `monthly` or both.
+    #[schema(value_type = Vec<wire::Frequency>)]
+    pub frequencies: Vec<Frequency>,
+    #[schema(value_type = Option<String>, example = "2014")]
+    pub first_period: Option<Period>,
+    #[schema(value_type = Option<String>, example = "2024")]
+    pub last_period: Option<Period>,
     pub partners: usize,
     pub notes: &'a [String],
     /// What the import or the data-quality report noticed.
@@ -745,8 +962,17 @@ pub struct DatasetRecord<'a> {
 }
 
 impl<'a> DatasetRecord<'a> {
-    pub fn new(ds: &'a DatasetView) -> DatasetRecord<'a> {
+    pub fn new(vintages: &'a DatasetVintages) -> DatasetRecord<'a> {
+        let ds = vintages.latest();
         let s = &ds.stored;
+        let mut years: Vec<u16> = ds.periods.iter().map(|p| p.year().get()).collect();
+        years.sort_unstable();
+        years.dedup();
+        let by_time = |p: &&Period| p.end_month();
+        let first_period = ds.periods.iter().min_by_key(|p| {
+            let (y, m) = p.end_month();
+            (y, if p.is_annual() { 0 } else { m })
+        });
         DatasetRecord {
             id: &s.info.id,
             title: &s.info.title,
@@ -754,6 +980,7 @@ impl<'a> DatasetRecord<'a> {
             citation: &s.info.citation,
             source_url: s.info.source_url.as_deref(),
             vintage: &s.info.vintage,
+            vintages: vintages.all().map(DatasetView::vintage).collect(),
             source_format: &s.source_format,
             imported_at: &s.imported_at,
             row_count: s.row_count,
@@ -761,7 +988,11 @@ impl<'a> DatasetRecord<'a> {
             checksum: &s.checksum,
             groups_covered: ds.groups_covered.iter().map(|g| g.id()).collect(),
             all_is_computed: ds.all_is_computed,
-            years: ds.years.iter().map(|y| y.get()).collect(),
+            groups: ds.group_ids.iter().map(|g| g.as_str()).collect(),
+            years,
+            frequencies: ds.frequencies(),
+            first_period: first_period.copied(),
+            last_period: ds.periods.iter().max_by_key(by_time).copied(),
             partners: ds.partners.len(),
             notes: &s.info.notes,
             quality_notes: &s.quality_notes,
@@ -795,14 +1026,14 @@ mod tests {
                 PartnerKind::Country,
                 PartnerKind::Bloc,
                 PartnerKind::RestOfWorld,
-                PartnerKind::World
+                PartnerKind::World,
+                PartnerKind::Grouping
             ]),
-            names([
-                atp_core::PartnerKind::Country,
-                atp_core::PartnerKind::Bloc,
-                atp_core::PartnerKind::RestOfWorld,
-                atp_core::PartnerKind::World
-            ])
+            names(atp_core::PartnerKind::ALL)
+        );
+        assert_eq!(
+            names([Frequency::Annual, Frequency::Monthly]),
+            names(atp_core::Frequency::ALL)
         );
         assert_eq!(
             names([Flow::Imports, Flow::Exports]),
@@ -938,6 +1169,198 @@ impl<'a> QualityRecord<'a> {
                     explanation: explanations.get(&c.id).map(String::as_str),
                 })
                 .collect(),
+        }
+    }
+}
+
+/// One value two vintages both hold, revised: the old figure, the new one
+/// and the change.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RevisionRecord<'a> {
+    #[schema(example = "census-country")]
+    pub dataset: &'a str,
+    #[schema(example = "2019-10")]
+    pub from_vintage: &'a str,
+    #[schema(example = "2023-01")]
+    pub to_vintage: &'a str,
+    /// `imports`, `exports` or `balance`.
+    #[schema(example = "imports")]
+    pub measure: &'static str,
+    #[schema(example = "all-goods")]
+    pub group: &'static str,
+    #[schema(value_type = String, example = "KR")]
+    pub partner: PartnerCode,
+    #[schema(value_type = wire::PartnerKind)]
+    pub partner_kind: PartnerKind,
+    #[schema(value_type = String, example = "2017-01")]
+    pub period: Period,
+    #[schema(value_type = wire::Frequency)]
+    pub frequency: Frequency,
+    /// The figure in the older vintage, whole US dollars.
+    #[schema(example = 5955204041_i64)]
+    pub old_usd: i64,
+    /// The figure in the newer vintage.
+    #[schema(example = 5953946323_i64)]
+    pub new_usd: i64,
+    /// new - old.
+    #[schema(example = -1257718_i64)]
+    pub change_usd: Option<i64>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub change_usd_reason: Reason,
+    /// (new - old) / old, in percent.
+    pub change_pct: Option<f64>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub change_pct_reason: Reason,
+    /// Where the old and new figures are printed.
+    pub old_citation: &'a str,
+    pub new_citation: &'a str,
+}
+
+impl<'a> RevisionRecord<'a> {
+    pub fn new(
+        older: &'a DatasetView,
+        newer: &'a DatasetView,
+        r: &PairRow<'a>,
+    ) -> RevisionRecord<'a> {
+        RevisionRecord {
+            dataset: older.id(),
+            from_vintage: older.vintage(),
+            to_vintage: newer.vintage(),
+            measure: r.key.measure.as_str(),
+            group: r.key.group.as_str(),
+            partner: r.key.partner,
+            partner_kind: r.partner_kind,
+            period: r.key.period,
+            frequency: r.key.period.frequency(),
+            old_usd: r.first.value_usd,
+            new_usd: r.second.value_usd,
+            change_usd: value(&r.difference_usd),
+            change_usd_reason: reason(&r.difference_usd),
+            change_pct: value(&r.difference_pct),
+            change_pct_reason: reason(&r.difference_pct),
+            old_citation: &r.first.provenance.citation.section,
+            new_citation: &r.second.provenance.citation.section,
+        }
+    }
+}
+
+impl Sortable for RevisionRecord<'_> {
+    const SORT_KEYS: &'static [&'static str] = &[
+        "measure",
+        "group",
+        "partner",
+        "period",
+        "change_usd",
+        "change_pct",
+    ];
+    fn sort_value(&self, key: usize) -> SortValue {
+        match key {
+            0 => text(self.measure),
+            1 => text(self.group),
+            2 => text(self.partner.as_str()),
+            3 => period_key(self.period),
+            4 => self.change_usd.into(),
+            _ => self.change_pct.into(),
+        }
+    }
+}
+
+/// One value two datasets both hold, side by side.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ComparisonRecord<'a> {
+    #[schema(example = "kiat-2026-04")]
+    pub dataset: &'a str,
+    #[schema(example = "census-atp")]
+    pub against: &'a str,
+    #[schema(example = "imports")]
+    pub measure: &'static str,
+    #[schema(example = "all")]
+    pub group: &'static str,
+    #[schema(value_type = String, example = "WLD")]
+    pub partner: PartnerCode,
+    #[schema(value_type = wire::PartnerKind)]
+    pub partner_kind: PartnerKind,
+    #[schema(value_type = String, example = "2024")]
+    pub period: Period,
+    #[schema(value_type = wire::Frequency)]
+    pub frequency: Frequency,
+    /// The figure in `dataset`, whole US dollars.
+    pub value_usd: i64,
+    /// The figure in `against`.
+    pub against_usd: i64,
+    /// value_usd - against_usd.
+    pub difference_usd: Option<i64>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub difference_usd_reason: Reason,
+    /// The difference as a percent of `against_usd`.
+    pub difference_pct: Option<f64>,
+    #[schema(value_type = Option<wire::UndefinedReason>)]
+    pub difference_pct_reason: Reason,
+    /// Whether the two agree within their rounding: the difference is no
+    /// more than half the sum of their rounding (`rounding_usd`); null when
+    /// one of them has no known precision (a derived figure).
+    pub within_rounding: Option<bool>,
+    pub rounding_usd: Option<i64>,
+    pub against_rounding_usd: Option<i64>,
+    #[schema(value_type = wire::Status)]
+    pub status: Status,
+    #[schema(value_type = wire::Status)]
+    pub against_status: Status,
+    pub citation: &'a str,
+    pub against_citation: &'a str,
+}
+
+impl<'a> ComparisonRecord<'a> {
+    pub fn new(
+        ds: &'a DatasetView,
+        against: &'a DatasetView,
+        r: &PairRow<'a>,
+    ) -> ComparisonRecord<'a> {
+        let a = &r.first.provenance;
+        let b = &r.second.provenance;
+        ComparisonRecord {
+            dataset: ds.id(),
+            against: against.id(),
+            measure: r.key.measure.as_str(),
+            group: r.key.group.as_str(),
+            partner: r.key.partner,
+            partner_kind: r.partner_kind,
+            period: r.key.period,
+            frequency: r.key.period.frequency(),
+            value_usd: r.first.value_usd,
+            against_usd: r.second.value_usd,
+            difference_usd: value(&r.difference_usd),
+            difference_usd_reason: reason(&r.difference_usd),
+            difference_pct: value(&r.difference_pct),
+            difference_pct_reason: reason(&r.difference_pct),
+            within_rounding: atp_query::comparison::within_rounding(ds, r.first, against, r.second),
+            rounding_usd: a.rounding_usd,
+            against_rounding_usd: b.rounding_usd,
+            status: a.status,
+            against_status: b.status,
+            citation: &a.citation.section,
+            against_citation: &b.citation.section,
+        }
+    }
+}
+
+impl Sortable for ComparisonRecord<'_> {
+    const SORT_KEYS: &'static [&'static str] = &[
+        "measure",
+        "group",
+        "partner",
+        "period",
+        "difference_usd",
+        "difference_pct",
+    ];
+    fn sort_value(&self, key: usize) -> SortValue {
+        match key {
+            0 => text(self.measure),
+            1 => text(self.group),
+            2 => text(self.partner.as_str()),
+            3 => period_key(self.period),
+            4 => self.difference_usd.into(),
+            _ => self.difference_pct.into(),
         }
     }
 }

@@ -35,9 +35,17 @@ pub struct Meta {
     /// The dataset queried (null for reference listings).
     #[schema(example = "kiat-2026-04")]
     pub dataset: Option<String>,
+    /// The vintage served (null for reference listings).
+    #[schema(example = "2026-04")]
+    pub vintage: Option<String>,
     /// Money is in whole US dollars.
     #[schema(example = "USD")]
     pub units: &'static str,
+    /// The frequency of the periods served (null where none applies).
+    #[schema(example = "annual")]
+    pub frequency: Option<&'static str>,
+    /// The transform of `value` (null for listings without one).
+    pub transform: Option<TransformMeta>,
     /// The data version served (grows with every import).
     pub data_version: i64,
     /// The query as understood.
@@ -46,21 +54,41 @@ pub struct Meta {
     pub coverage: Option<Coverage>,
     /// Why a valid query matched nothing (null otherwise).
     pub notice: Option<Notice>,
+    /// What a reader of these figures should know (a comparison of sources
+    /// that define a total differently, ...).
+    pub notes: Vec<String>,
+}
+
+/// How `value` is computed from the stored series.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TransformMeta {
+    /// `lin`, `chg`, `ch1`, `pch`, `pc1`, `pca` or `log`.
+    #[schema(example = "pc1")]
+    pub units: &'static str,
+    /// `trailing-12`, `year-to-date`, or null.
+    #[schema(example = "trailing-12")]
+    pub rolling: Option<&'static str>,
+    #[schema(example = "the percent change from a year ago")]
+    pub description: String,
 }
 
 /// What a dataset covers.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Coverage {
-    /// The first and last period with figures.
-    #[schema(example = 2014)]
-    pub first_period: Option<u16>,
-    #[schema(example = 2024)]
-    pub last_period: Option<u16>,
+    /// The first and last period with figures (a year or a month).
+    #[schema(example = "2014")]
+    pub first_period: Option<String>,
+    #[schema(example = "2024")]
+    pub last_period: Option<String>,
     /// How many periods have figures (they need not be contiguous: see
-    /// /v1/years).
+    /// /v1/periods).
     #[schema(example = 2)]
     pub periods: usize,
-    /// The ATP groups with figures, and `all`.
+    /// `annual`, `monthly` or both.
+    pub frequencies: Vec<&'static str>,
+    /// The periods as runs (`2014, 2024`, `1989-01..2024-06`).
+    pub period_ranges: Vec<String>,
+    /// The values of the group dimension with figures (`all` first).
     pub groups: Vec<&'static str>,
     /// How many partners have figures (see /v1/partners).
     #[schema(example = 7)]
@@ -76,7 +104,7 @@ pub struct Notice {
     /// combination).
     #[schema(example = "out_of_coverage")]
     pub code: &'static str,
-    #[schema(example = "the dataset covers 2014 and 2024; the query asks for 2023")]
+    #[schema(example = "the dataset covers 2014, 2024; the query asks for 2023 (annual)")]
     pub detail: String,
 }
 

@@ -11,8 +11,7 @@ use subtle::ConstantTimeEq as _;
 use super::AppState;
 use super::datastore::Upload;
 use super::error::{ApiError, Problem};
-use super::handlers::NoQuery;
-use super::params::{FromQuery, RawQuery};
+use super::params::{DateArg, FromQuery, RawQuery};
 use super::respond::Single;
 use crate::query_params;
 use crate::records::DatasetRecord;
@@ -185,12 +184,34 @@ query_params! {
         /// `.`); optional when the CSV rows name it.
         #[example = "census-hitech-2024"]
         dataset: Option<String>,
-        /// Replace the dataset if it exists (otherwise 409).
+        /// Replace the dataset, every vintage, if it exists. Without it, a
+        /// file that is a new release of an existing dataset (a vintage it
+        /// does not have) is added beside the others, and anything else is
+        /// refused (409).
         #[example = false]
         replace: Option<bool>,
         /// A name for the upload in error messages (default: `upload`).
         #[example = "imports-2024.json"]
         filename: Option<String>,
+        /// The vintage to store the file as (default: the file's own: a
+        /// country.xlsx's last month, a description's vintage, a Census
+        /// response's retrieval time). Naming one makes the file a release
+        /// of its own.
+        #[example = "2024-06"]
+        vintage: Option<String>,
+        /// When the source published this release (YYYY-MM-DD): what
+        /// `as_of` compares (default: the import day).
+        #[example = "2024-08-06"]
+        published_on: Option<DateArg>,
+    }
+}
+
+query_params! {
+    /// Parameters of a deletion.
+    pub struct DeleteQuery {
+        /// Delete only this vintage (default: the whole dataset).
+        #[example = "2019-10"]
+        vintage: Option<String>,
     }
 }
 
@@ -198,8 +219,9 @@ query_params! {
 ///
 /// The body is one file, as `atp import` reads it: a tidy CSV file
 /// (`text/csv`), a Census International Trade API `hitech` response or a
-/// dataset description (`application/json`); the format is detected from the
-/// content. All or nothing: a refused file writes nothing, and the error
+/// dataset description (`application/json`), or the Census `country.xlsx`
+/// workbook; the format is detected from the content. A new release of an
+/// existing dataset is added as a vintage beside the older ones. All or nothing: a refused file writes nothing, and the error
 /// names the row, the field, the value and what was expected. Every line is
 /// accounted for: a quote left open, a line break inside a field, a control
 /// character, a text field over 4,096 bytes, or a value over 10^15 US
@@ -208,14 +230,14 @@ query_params! {
     tag = "writes",
     operation_id = "create_dataset",
     params(UploadQuery),
-    request_body(description = "The file", content((String = "text/csv"), (String = "application/json"))),
+    request_body(description = "The file", content((String = "text/csv"), (String = "application/json"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
     security(("write_token" = [])),
     responses(
         (status = 201, description = "Imported", body = Single<DatasetRecord>),
         (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No bearer token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Wrong token, or writes disabled", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The dataset exists (use replace=true)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The dataset or the vintage exists (use replace=true, or name a new vintage)", body = Problem, content_type = "application/problem+json"),
         (status = 408, description = "The body did not arrive within `upload_timeout` (or stalled for `upload_idle_timeout`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The file was refused; nothing was written", body = Problem, content_type = "application/problem+json"),
@@ -245,12 +267,14 @@ pub async fn create_dataset(
         body,
         dataset: q.dataset,
         replace: q.replace.unwrap_or(false),
+        vintage: q.vintage,
+        published_on: q.published_on.map(|d| d.0),
     };
     let summary = bounded_write(&state, move || store.import(upload)).await?;
     tracing::info!(dataset = %summary.dataset_id, rows = summary.rows, replaced = summary.replaced, "imported through the API");
     super::server::refresh(&state, state.settings.write_timeout).await;
     let model = state.model.load();
-    let ds = model.dataset(&summary.dataset_id).ok_or_else(|| {
+    let ds = model.vintages(&summary.dataset_id).ok_or_else(|| {
         ApiError::Unavailable(format!(
             "dataset {} was imported ({} rows) but is not served yet; see /v1/datasets/{} \
              shortly",
@@ -261,11 +285,23 @@ pub async fn create_dataset(
         DatasetRecord::new(ds),
         super::respond::Meta {
             dataset: Some(summary.dataset_id.clone()),
+            vintage: Some(summary.vintage.clone()),
             units: "USD",
+            frequency: None,
+            transform: None,
             data_version: model.version,
             query: Default::default(),
             coverage: None,
             notice: None,
+            notes: vec![if summary.vintages_kept > 0 {
+                format!(
+                    "vintage {} added; the dataset keeps its {} other vintage(s) (see \
+                     /v1/datasets/{}/vintages)",
+                    summary.vintage, summary.vintages_kept, summary.dataset_id
+                )
+            } else {
+                format!("vintage {} imported", summary.vintage)
+            }],
         },
     )?;
     Ok(HttpResponse::Created()
@@ -280,12 +316,13 @@ pub async fn create_dataset(
 
 /// Delete a dataset
 ///
-/// Removes the dataset and all its observations. Needs the write token. The
-/// built-in dataset cannot be deleted (409): it is part of the service.
+/// Removes the dataset and all its observations, or with `vintage=` one
+/// vintage. Needs the write token. A built-in dataset's built-in vintage
+/// cannot be deleted (409): it is part of the service.
 #[utoipa::path(
     tag = "writes",
     operation_id = "delete_dataset",
-    params(("id" = String, Path, description = "Dataset id", example = "census-hitech-2024")),
+    params(("id" = String, Path, description = "Dataset id", example = "census-hitech-2024"), DeleteQuery),
     security(("write_token" = [])),
     responses(
         (status = 204, description = "Deleted"),
@@ -303,7 +340,7 @@ pub async fn delete_dataset(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     authorize(&req, &state)?;
-    RawQuery::parse(req.query_string(), NoQuery::NAMES)?;
+    let q = DeleteQuery::from_query(&RawQuery::parse(req.query_string(), DeleteQuery::NAMES)?)?;
     let Some(store) = state.store.clone() else {
         return Err(ApiError::Unavailable("no database".to_owned()));
     };
@@ -311,12 +348,20 @@ pub async fn delete_dataset(
     let id = id.into_inner();
     let deleted = {
         let id = id.clone();
-        bounded_write(&state, move || store.delete(&id)).await?
+        let vintage = q.vintage.clone();
+        bounded_write(&state, move || store.delete(&id, vintage.as_deref())).await?
     };
     if !deleted {
-        return Err(ApiError::no_dataset(&id));
+        return Err(match &q.vintage {
+            Some(v) => ApiError::NotFound {
+                kind: "vintage",
+                id: format!("{id}/{v}"),
+                detail: format!("dataset {id:?} has no vintage {v:?} stored"),
+            },
+            None => ApiError::no_dataset(&id),
+        });
     }
-    tracing::info!(dataset = %id, "deleted through the API");
+    tracing::info!(dataset = %id, vintage = ?q.vintage, "deleted through the API");
     super::server::refresh(&state, state.settings.write_timeout).await;
     Ok(HttpResponse::NoContent().finish())
 }

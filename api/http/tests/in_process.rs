@@ -27,6 +27,8 @@ fn brief_model(version: i64, with_brief: bool) -> ReadModel {
         imported_at: "2026-01-01T00:00:00Z".to_owned(),
         row_count: brief.observations.len() as i64,
         checksum: atp_core::catalog::checksum(&brief.observations),
+        last_period: atp_core::catalog::last_period(&brief.observations),
+        published_on: None,
     };
     let datasets = if with_brief {
         vec![(stored, brief.observations.clone())]
@@ -70,11 +72,13 @@ impl DataStore for MemoryStore {
         *self.version.lock().unwrap() += 1;
         Ok(ImportSummary {
             dataset_id: atp_core::builtin::BRIEF_DATASET_ID.to_owned(),
+            vintage: "2026-04".to_owned(),
             rows: 1,
             replaced: true,
+            vintages_kept: 0,
         })
     }
-    fn delete(&self, _id: &str) -> Result<bool, WriteError> {
+    fn delete(&self, _id: &str, _vintage: Option<&str>) -> Result<bool, WriteError> {
         Ok(false)
     }
 }

@@ -11,11 +11,13 @@ use std::fmt;
 
 use atp_core::Observation;
 
-/// What a file yields: annual observations ready to store, and what the
-/// importer noticed without refusing the file.
+/// What a file yields: observations ready to store, and what the importer
+/// noticed without refusing the file.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImportBatch {
     pub observations: Vec<Observation>,
+    /// Partners the file names that the built-in table does not know.
+    pub extra_partners: Vec<ExtraPartner>,
     /// Things a person should know (an unmapped partner code stored under its
     /// Census code, a grouping row skipped, ...).
     pub warnings: Vec<String>,
@@ -117,15 +119,22 @@ pub enum FileFormat {
     TidyCsv,
     /// A Census International Trade API response (JSON array of arrays).
     CensusJson,
+    /// The Census Bureau's `country.xlsx` workbook (an xlsx file: a zip
+    /// archive).
+    CountryWorkbook,
     /// A dataset description (JSON object: id, title, publisher, ...).
     Description,
 }
 
-/// Tells a file's format from its first non-blank byte: `[` a Census
-/// response, `{` a dataset description, `<` an HTML page or `error:` a plain
-/// error message (both read as a Census response, whose parser explains the
-/// usual cause), anything else CSV.
+/// Tells a file's format from its content: a zip archive is an xlsx
+/// workbook; otherwise by the first non-blank byte: `[` a Census response,
+/// `{` a dataset description, `<` an HTML page or `error:` a plain error
+/// message (both read as a Census response, whose parser explains the usual
+/// cause), anything else CSV.
 pub fn detect(bytes: &[u8]) -> FileFormat {
+    if census::country::is_workbook(bytes) {
+        return FileFormat::CountryWorkbook;
+    }
     let start = bytes
         .iter()
         .position(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF)
@@ -164,6 +173,7 @@ pub fn prepare(
     let mut csv_id: Option<String> = None;
     let mut census = Vec::new();
     let mut census_files = Vec::new();
+    let mut workbook: Option<(String, census::country::CountryWorkbook)> = None;
     for (name, bytes) in files {
         match detect(bytes) {
             FileFormat::Description => {
@@ -207,7 +217,50 @@ pub fn prepare(
                 census.push(census::parse_census_response(name, bytes)?);
                 census_files.push(name.clone());
             }
+            FileFormat::CountryWorkbook => {
+                if let Some((first, _)) = &workbook {
+                    return Err(IngestError::file(
+                        name,
+                        format!(
+                            "a second workbook ({first} is the first): one import takes one \
+                             country.xlsx, which is one vintage"
+                        ),
+                    ));
+                }
+                workbook = Some((
+                    name.clone(),
+                    census::country::parse_country_workbook(name, bytes)?,
+                ));
+            }
         }
+    }
+    if let Some((name, book)) = workbook {
+        if !csv_obs.is_empty() || !census.is_empty() {
+            return Err(IngestError::file(
+                &name,
+                "one import takes a country.xlsx workbook alone, not with CSV files or Census \
+                 responses",
+            ));
+        }
+        let id = dataset
+            .map(str::to_owned)
+            .or_else(|| description.as_ref().map(|d| d.id.clone()))
+            .unwrap_or_else(|| census::country::DEFAULT_DATASET_ID.to_owned());
+        validate_dataset_id(&id)
+            .map_err(|e| IngestError::field("(command line)", 0, "dataset", &id, e))?;
+        let info = description
+            .unwrap_or_else(|| country_workbook_info(&id, &book.last_month.to_string(), retrieved));
+        let mut notes = book.notes;
+        notes.extend(book.incomplete_years.iter().map(ToString::to_string));
+        return Ok(NewDataset::new(
+            info,
+            SourceFormat::CensusCountryXlsx,
+            book.observations,
+            book.extra_partners,
+            notes,
+        )
+        .published_on(census::country::published_on(book.last_month).map(str::to_owned))
+        .as_release());
     }
     let (format, batch) = match (csv_obs.is_empty(), census.is_empty()) {
         (false, false) => {
@@ -285,6 +338,7 @@ pub fn prepare(
         .into_iter()
         .map(|code| ExtraPartner {
             code,
+            kind: atp_core::PartnerKind::Country,
             // The CTY_NAME the response gives the code (not a warning text).
             name_en: census
                 .iter()
@@ -336,6 +390,34 @@ fn check_description(file: &str, info: &DatasetInfo) -> Result<(), IngestError> 
     Ok(())
 }
 
+/// The description of a `country.xlsx` import: its vintage is the last
+/// month it publishes (`2024-06`).
+pub fn country_workbook_info(id: &str, data_to: &str, retrieved: &str) -> DatasetInfo {
+    DatasetInfo {
+        id: id.to_owned(),
+        title: "US trade in goods by country, monthly (Census Bureau, country.xlsx)".to_owned(),
+        publisher: "US Census Bureau, Foreign Trade Division".to_owned(),
+        citation: format!(
+            "{}, vintage with data to {data_to}. Public-domain US government data.",
+            census::country::CITATION
+        ),
+        source_url: Some("https://www.census.gov/foreign-trade/balance/country.xlsx".to_owned()),
+        vintage: data_to.to_owned(),
+        notes: vec![
+            "Imports are general imports (customs value), exports total exports (f.a.s. value), \
+             not seasonally adjusted, in whole dollars from the file's millions with six decimals."
+                .to_owned(),
+            "Group all-goods is every good; group all is the Advanced Technology Products total \
+             (row 0007, the world only)."
+                .to_owned(),
+            "Census groupings (continents, regions, trade agreements) are partners of kind \
+             grouping: never ranked or summed with countries."
+                .to_owned(),
+            format!("Retrieved or imported {retrieved}; each release is one vintage: later ones revise earlier months."),
+        ],
+    }
+}
+
 fn default_info(id: &str, format: SourceFormat, retrieved: &str) -> DatasetInfo {
     match format {
         SourceFormat::Census => DatasetInfo {
@@ -343,7 +425,7 @@ fn default_info(id: &str, format: SourceFormat, retrieved: &str) -> DatasetInfo 
             title: "US trade in Advanced Technology Products by country (Census Bureau, hitech)".to_owned(),
             publisher: "US Census Bureau".to_owned(),
             citation: "US Census Bureau, International Trade API, timeseries/intltrade/imports/hitech and exports/hitech; \
-                       annual values from December year-to-date."
+                       monthly values as returned, annual values from December year-to-date."
                 .to_owned(),
             source_url: Some("https://api.census.gov/data/timeseries/intltrade/imports/hitech".to_owned()),
             vintage: format!("retrieved {retrieved}"),

@@ -1,8 +1,10 @@
 //! The tidy CSV format: one observation per row.
 //!
-//! Required columns (any order): `dataset, group, partner, year, flow,
+//! Required columns (any order): `dataset, group, partner, period, flow,
 //! value_usd, status, citation`. Optional: `quote, rounding_usd, formula,
-//! inputs`. `flow` is `imports`, `exports`, or `balance` for a balance the
+//! inputs`. `period` is a year (`2024`) or a month (`2024-03`); files
+//! written before months existed name the column `year`, which is read the
+//! same way (one of the two, not both). `flow` is `imports`, `exports`, or `balance` for a balance the
 //! source reports on its own. `citation` says where the figure is printed;
 //! `quote` is the exact phrase, if any. A `derived` row names its `formula`
 //! and `inputs` (`;`-separated).
@@ -12,7 +14,7 @@ use std::io::Write;
 
 use atp_core::{
     Citation, Derivation, GroupId, Measure, Observation, PartnerCode, Provenance, SeriesKey,
-    Status, Year,
+    Period, Status,
 };
 
 use super::IngestError;
@@ -22,20 +24,22 @@ const REQUIRED: [&str; 8] = [
     "dataset",
     "group",
     "partner",
-    "year",
+    "period",
     "flow",
     "value_usd",
     "status",
     "citation",
 ];
 const OPTIONAL: [&str; 4] = ["quote", "rounding_usd", "formula", "inputs"];
+/// The name the `period` column had before months existed.
+const PERIOD_ALIAS: &str = "year";
 
 /// The columns [`write`] produces, in order.
 pub const COLUMNS: [&str; 12] = [
     "dataset",
     "group",
     "partner",
-    "year",
+    "period",
     "flow",
     "value_usd",
     "status",
@@ -84,7 +88,12 @@ pub fn parse(
     }
     let mut column: HashMap<&str, usize> = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
-        let name = h.trim();
+        let trimmed = h.trim();
+        let name = if trimmed == PERIOD_ALIAS {
+            "period"
+        } else {
+            trimmed
+        };
         let Some(known) = REQUIRED.iter().chain(OPTIONAL.iter()).find(|c| **c == name) else {
             return Err(IngestError::field(
                 file,
@@ -92,7 +101,8 @@ pub fn parse(
                 "header",
                 name,
                 format!(
-                    "unknown column; the columns are {} (required) and {} (optional)",
+                    "unknown column; the columns are {} (required; `year` is read as `period`) \
+                     and {} (optional)",
                     REQUIRED.join(", "),
                     OPTIONAL.join(", ")
                 ),
@@ -103,8 +113,8 @@ pub fn parse(
                 file,
                 1,
                 "header",
-                name,
-                "each column may appear once",
+                trimmed,
+                "each column may appear once (`year` and `period` are the same column)",
             ));
         }
     }
@@ -120,6 +130,12 @@ pub fn parse(
             ),
         ));
     }
+    // Errors name the period column as the file does.
+    let period_header = headers
+        .get(column["period"])
+        .map_or("period", str::trim)
+        .to_owned();
+    let period_header = period_header.as_str();
     let mut dataset_id = dataset.map(str::to_owned);
     let mut out = Vec::new();
     let mut seen: HashMap<SeriesKey, u64> = HashMap::new();
@@ -162,7 +178,12 @@ pub fn parse(
                 .trim()
         };
         let field_err = |name: &str, e: atp_core::InvalidValue| {
-            IngestError::field(file, line, name, get(name), e.expected.clone())
+            let shown = if name == "period" {
+                period_header
+            } else {
+                name
+            };
+            IngestError::field(file, line, shown, get(name), e.expected.clone())
         };
         let id = get("dataset");
         match &dataset_id {
@@ -191,7 +212,8 @@ pub fn parse(
             measure: Measure::try_from(get("flow")).map_err(|e| field_err("flow", e))?,
             group: GroupId::try_from(get("group")).map_err(|e| field_err("group", e))?,
             partner: PartnerCode::try_from(get("partner")).map_err(|e| field_err("partner", e))?,
-            year: Year::try_from(get("year")).map_err(|e| field_err("year", e))?,
+            period: Period::parse_as("period", get("period"))
+                .map_err(|e| field_err("period", e))?,
         };
         let value_usd: i64 = get("value_usd").parse().map_err(|_| {
             IngestError::field(
@@ -264,7 +286,7 @@ pub fn parse(
             return Err(IngestError::field(
                 file,
                 line,
-                "dataset,group,partner,year,flow",
+                "dataset,group,partner,period,flow",
                 &key.to_string(),
                 format!("duplicate of line {first}"),
             ));
@@ -330,7 +352,7 @@ impl<'d, W: Write> TidyWriter<'d, W> {
             self.dataset,
             o.key.group.as_str(),
             o.key.partner.as_str(),
-            &o.key.year.to_string(),
+            &o.key.period.to_string(),
             o.key.measure.as_str(),
             &o.value_usd.to_string(),
             o.provenance.status.as_str(),
@@ -383,6 +405,27 @@ mod tests {
         let reordered = "value_usd,dataset,flow,year,partner,group,citation,status\n3,d1,exports,2014,5700,01,x,reported\n";
         let (_, obs) = parse("g.csv", reordered.as_bytes(), Some("d1")).unwrap();
         assert_eq!(obs[0].key.to_string(), "exports/biotechnology/CN/2014");
+    }
+
+    #[test]
+    fn periods_are_years_or_months_under_either_name() {
+        let monthly = "dataset,group,partner,period,flow,value_usd,status,citation
+            d1,all,WLD,2024-03,imports,5,reported,x
+d1,all,WLD,2024,imports,60,reported,x
+";
+        let (_, obs) = parse("m.csv", monthly.as_bytes(), None).unwrap();
+        assert_eq!(obs[0].key.to_string(), "imports/all/WLD/2024-03");
+        assert_eq!(obs[1].key.to_string(), "imports/all/WLD/2024");
+        let old_name = monthly.replace(",period,", ",year,");
+        let (_, same) = parse("m.csv", old_name.as_bytes(), None).unwrap();
+        assert_eq!(same, obs);
+        let e = parse("m.csv", old_name.replace("2024-03", "2024-13").as_bytes(), None)
+            .unwrap_err();
+        assert_eq!((e.row, e.field.as_deref()), (Some(2), Some("year")));
+        assert!(e.expected.contains("YYYY-MM"), "{e}");
+        let both = monthly.replace(",citation\n", ",citation,year\n");
+        let e = parse("m.csv", both.as_bytes(), None).unwrap_err();
+        assert_eq!(e.value.as_deref(), Some("year"), "{e}");
     }
 
     #[test]

@@ -2,41 +2,47 @@
 //! parameters to domain rows. No HTTP, no SQL, no OpenAPI: the HTTP layer
 //! turns the rows into wire records.
 
+pub mod comparison;
 pub mod model;
 mod rows;
+pub mod series;
 
 use std::collections::HashMap;
 
 use atp_core::analytics::{self, Computed, Undefined};
 use atp_core::{
-    ClaimKind, Flow, GroupId, Measure, PartnerCode, PartnerKind, SeriesKey, Status, Year,
+    ClaimKind, Flow, Frequency, GroupId, Measure, PartnerCode, PartnerKind, Period, SeriesKey,
+    Status,
 };
 use atp_core::{membership, quality};
 
-pub use model::{DatasetBuilder, DatasetView, FLOW_MEASURES, Fact, PartnerEntry, ReadModel};
+pub use model::{
+    DatasetBuilder, DatasetView, DatasetVintages, FLOW_MEASURES, Fact, PartnerEntry, ReadModel,
+};
 pub use rows::{
     BalanceBasis, BalanceRow, ConcentrationRow, FlowRow, GrowthRow, Origin, PrintedRatio,
     ProfileRow, ShareRow,
 };
 
-/// Which years a query covers.
+/// Which periods a query covers, all of one frequency.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum YearFilter {
+pub enum PeriodFilter {
     All,
-    List(Vec<Year>),
+    List(Vec<Period>),
     Range {
-        from: Option<Year>,
-        to: Option<Year>,
+        from: Option<Period>,
+        to: Option<Period>,
     },
 }
 
-impl YearFilter {
-    pub fn contains(&self, y: Year) -> bool {
+impl PeriodFilter {
+    /// Whether `p` is selected (its frequency is checked by the selection).
+    pub fn contains(&self, p: Period) -> bool {
         match self {
-            YearFilter::All => true,
-            YearFilter::List(v) => v.contains(&y),
-            YearFilter::Range { from, to } => {
-                from.is_none_or(|f| f <= y) && to.is_none_or(|t| y <= t)
+            PeriodFilter::All => true,
+            PeriodFilter::List(v) => v.contains(&p),
+            PeriodFilter::Range { from, to } => {
+                from.is_none_or(|f| f <= p) && to.is_none_or(|t| p <= t)
             }
         }
     }
@@ -47,29 +53,29 @@ impl YearFilter {
 pub struct Selection {
     pub groups: Option<Vec<GroupId>>,
     pub partners: Option<Vec<PartnerCode>>,
-    pub years: YearFilter,
+    pub frequency: Frequency,
+    pub periods: PeriodFilter,
 }
 
 impl Selection {
+    /// Whether `p` is of the selection's frequency and among its periods.
+    pub fn period(&self, p: Period) -> bool {
+        p.frequency() == self.frequency && self.periods.contains(p)
+    }
     fn group(&self, g: GroupId) -> bool {
         self.groups.as_ref().is_none_or(|v| v.contains(&g))
     }
     fn partner(&self, p: PartnerCode) -> bool {
         self.partners.as_ref().is_none_or(|v| v.contains(&p))
     }
-    /// The groups to visit, in the dataset's order (`all` first).
+    /// The groups to visit, in the dataset's order (`all` first, the
+    /// commodity aggregates last).
     fn groups_in(&self, ds: &DatasetView) -> Vec<GroupId> {
-        let mut out: Vec<GroupId> = Vec::new();
-        if self.group(GroupId::All) {
-            out.push(GroupId::All);
-        }
-        out.extend(
-            ds.groups_covered
-                .iter()
-                .map(|&g| GroupId::Group(g))
-                .filter(|&g| self.group(g)),
-        );
-        out
+        ds.group_ids
+            .iter()
+            .copied()
+            .filter(|&g| self.group(g))
+            .collect()
     }
 }
 
@@ -141,17 +147,17 @@ impl<'m> Scope<'m> {
         partners
     }
 
-    fn years(&self, sel: &Selection) -> Vec<Year> {
+    fn periods(&self, sel: &Selection) -> Vec<Period> {
         self.ds
-            .years
+            .periods_of(sel.frequency)
             .iter()
             .copied()
-            .filter(|&y| sel.years.contains(y))
+            .filter(|&p| sel.periods.contains(p))
             .collect()
     }
 }
 
-/// Imports or exports, in (group, partner, year) order.
+/// Imports or exports, in (group, partner, period) order.
 pub fn flows<'m>(
     model: &'m ReadModel,
     ds: &'m DatasetView,
@@ -184,7 +190,7 @@ pub fn flows<'m>(
                     .collect(),
             };
             for o in slices.into_iter().flatten() {
-                if sel.years.contains(o.key.year) {
+                if sel.period(o.key.period) {
                     out.push(FlowRow {
                         key: o.key,
                         partner_kind: scope.kind(o.key.partner),
@@ -195,14 +201,14 @@ pub fn flows<'m>(
             }
             continue;
         }
-        let years = scope.years(sel);
+        let periods = scope.periods(sel);
         for partner in scope.partners(sel) {
-            for &year in &years {
+            for &period in &periods {
                 let key = SeriesKey {
                     measure,
                     group,
                     partner,
-                    year,
+                    period,
                 };
                 if let Some((value_usd, origin)) = scope.lookup(key) {
                     out.push(FlowRow {
@@ -239,13 +245,13 @@ fn balance_at(
     scope: &Scope<'_>,
     group: GroupId,
     partner: PartnerCode,
-    year: Year,
+    period: Period,
 ) -> Option<BalanceValue> {
     let key = |measure| SeriesKey {
         measure,
         group,
         partner,
-        year,
+        period,
     };
     let x = scope.lookup(key(Measure::Exports));
     let m = scope.lookup(key(Measure::Imports));
@@ -296,17 +302,17 @@ fn balance_at(
     })
 }
 
-/// Balances and the trade specialisation index, in (group, partner, year)
+/// Balances and the trade specialisation index, in (group, partner, period)
 /// order.
 pub fn balances(model: &ReadModel, ds: &DatasetView, sel: &Selection) -> Vec<BalanceRow> {
     let scope = Scope::new(model, ds, sel);
     let mut out = Vec::new();
     let partners = scope.partners(sel);
-    let years = scope.years(sel);
+    let periods = scope.periods(sel);
     for group in sel.groups_in(ds) {
         for &partner in &partners {
-            for &year in &years {
-                let Some(b) = balance_at(&scope, group, partner, year) else {
+            for &period in &periods {
+                let Some(b) = balance_at(&scope, group, partner, period) else {
                     continue;
                 };
                 let tsi = match (b.exports, b.imports) {
@@ -317,7 +323,7 @@ pub fn balances(model: &ReadModel, ds: &DatasetView, sel: &Selection) -> Vec<Bal
                     group,
                     partner,
                     partner_kind: scope.kind(partner),
-                    year,
+                    period,
                     exports_usd: b.exports,
                     imports_usd: b.imports,
                     balance_usd: b.balance,
@@ -332,6 +338,54 @@ pub fn balances(model: &ReadModel, ds: &DatasetView, sel: &Selection) -> Vec<Bal
         }
     }
     out
+}
+
+/// Each flow row's value after a transform (see [`series`]), and the period
+/// it is compared with. The periods a transform reads need not be among
+/// those selected: they are looked up in the dataset.
+pub fn flow_values(
+    model: &ReadModel,
+    ds: &DatasetView,
+    sel: &Selection,
+    rows: &[FlowRow<'_>],
+    t: &series::Transform,
+) -> Vec<(Computed<series::UnitValue>, Option<Period>)> {
+    let scope = Scope::new(model, ds, sel);
+    rows.iter()
+        .map(|r| {
+            if t.is_level() {
+                return (Ok(series::UnitValue::Usd(r.value_usd)), None);
+            }
+            let level = |period: Period| {
+                scope
+                    .lookup(SeriesKey { period, ..r.key })
+                    .map(|(v, _)| Ok(v))
+            };
+            t.apply(&level, r.key.period)
+        })
+        .collect()
+}
+
+/// Each balance row's value after a transform, and the period it is
+/// compared with.
+pub fn balance_values(
+    model: &ReadModel,
+    ds: &DatasetView,
+    sel: &Selection,
+    rows: &[BalanceRow],
+    t: &series::Transform,
+) -> Vec<(Computed<series::UnitValue>, Option<Period>)> {
+    let scope = Scope::new(model, ds, sel);
+    rows.iter()
+        .map(|r| {
+            if t.is_level() {
+                return (r.balance_usd.map(series::UnitValue::Usd), None);
+            }
+            let level =
+                |period: Period| balance_at(&scope, r.group, r.partner, period).map(|b| b.balance);
+            t.apply(&level, r.period)
+        })
+        .collect()
 }
 
 /// What a growth query measures.
@@ -355,7 +409,7 @@ fn series_value(
     m: GrowthMeasure,
     group: GroupId,
     partner: PartnerCode,
-    year: Year,
+    period: Period,
 ) -> Option<(i64, Status)> {
     match m {
         GrowthMeasure::Flow(f) => scope
@@ -363,28 +417,28 @@ fn series_value(
                 measure: Measure::from(f),
                 group,
                 partner,
-                year,
+                period,
             })
             .map(|(value, origin)| (value, origin.status())),
-        GrowthMeasure::Balance => balance_at(scope, group, partner, year)
+        GrowthMeasure::Balance => balance_at(scope, group, partner, period)
             .and_then(|b| b.balance.ok().map(|v| (v, b.status))),
     }
 }
 
-/// Growth between two years for every selected group and partner with a
-/// value in at least one of them.
+/// Growth between two periods (of one frequency) for every selected group
+/// and partner with a value in at least one of them.
 pub fn growth<'m>(
     model: &'m ReadModel,
     ds: &'m DatasetView,
     m: GrowthMeasure,
-    from: Year,
-    to: Year,
+    from: Period,
+    to: Period,
     sel: &Selection,
 ) -> Vec<GrowthRow<'m>> {
     let scope = Scope::new(model, ds, sel);
     let mut out = Vec::new();
     let partners = scope.partners(sel);
-    let years = from.years_until(to);
+    let years = from.years_until(to).unwrap_or(0.0);
     for group in sel.groups_in(ds) {
         for &partner in &partners {
             let start = series_value(&scope, m, group, partner, from);
@@ -439,7 +493,7 @@ pub fn growth<'m>(
 }
 
 /// Each selected partner's share of the world total, with ranks among the
-/// listed countries and blocs.
+/// listed countries and blocs, for every selected period.
 pub fn shares<'m>(
     model: &'m ReadModel,
     ds: &'m DatasetView,
@@ -450,9 +504,9 @@ pub fn shares<'m>(
     let measure = Measure::from(flow);
     let mut out = Vec::new();
     for group in sel.groups_in(ds) {
-        for year in scope.years(sel) {
+        for period in scope.periods(sel) {
             // Ranks are over every listed partner with a value, whatever the selection shows.
-            let (world, ranked) = shares_of_year(&scope, measure, group, year);
+            let (world, ranked) = shares_of_period(&scope, measure, group, period);
             let world = world.map(|o| o.value_usd);
             for (o, s) in ranked {
                 if !sel.partner(s.partner) {
@@ -463,14 +517,14 @@ pub fn shares<'m>(
                     None => Err(Undefined::MissingValue),
                 };
                 let printed_share_pct = ds.printed.as_ref().and_then(|p| {
-                    p.find(ClaimKind::SharePct, measure, group, s.partner, year, None)
+                    p.find(ClaimKind::SharePct, measure, group, s.partner, period, None)
                         .map(|(claim, agreement)| PrintedRatio { claim, agreement })
                 });
                 out.push(ShareRow {
                     group,
                     partner: s.partner,
                     partner_kind: s.kind,
-                    year,
+                    period,
                     flow,
                     value_usd: s.value_usd,
                     world_usd: world,
@@ -486,7 +540,8 @@ pub fn shares<'m>(
     out
 }
 
-/// The HHI of each selected group and year, over the listed countries and blocs.
+/// The HHI of each selected group and period, over the listed countries and
+/// blocs.
 pub fn concentration(
     model: &ReadModel,
     ds: &DatasetView,
@@ -497,25 +552,25 @@ pub fn concentration(
     let measure = Measure::from(flow);
     let mut out = Vec::new();
     for group in sel.groups_in(ds) {
-        for year in scope.years(sel) {
+        for period in scope.periods(sel) {
             let Some(world) = ds.get(&SeriesKey {
                 measure,
                 group,
                 partner: PartnerCode::WORLD,
-                year,
+                period,
             }) else {
                 continue;
             };
             let figures: Vec<&Fact> = ds
                 .run(measure, group)
                 .iter()
-                .filter(|o| o.key.year == year)
+                .filter(|o| o.key.period == period)
                 .collect();
             let kinds: Vec<(PartnerCode, PartnerKind)> = figures
                 .iter()
                 .map(|o| (o.key.partner, scope.kind(o.key.partner)))
                 .collect();
-            let (kept, left_out) = membership::countable(&kinds, year);
+            let (kept, left_out) = membership::countable(&kinds, period);
             let values: Vec<i64> = figures
                 .iter()
                 .filter(|o| kept.contains(&o.key.partner))
@@ -523,7 +578,7 @@ pub fn concentration(
                 .collect();
             out.push(ConcentrationRow {
                 group,
-                year,
+                period,
                 flow,
                 hhi: analytics::herfindahl_hirschman(world.value_usd, &values),
                 partners: kept,
@@ -543,9 +598,9 @@ fn share_and_rank(
     measure: Measure,
     group: GroupId,
     partner: PartnerCode,
-    year: Year,
+    period: Period,
 ) -> (Computed<f64>, Option<u32>) {
-    let (world, shares) = shares_of_year(scope, measure, group, year);
+    let (world, shares) = shares_of_period(scope, measure, group, period);
     if world.is_none() {
         return (Err(Undefined::MissingValue), None);
     }
@@ -555,50 +610,52 @@ fn share_and_rank(
     }
 }
 
-/// The world total of one measure, group and year, and every other figure of
-/// that year (in partner order) with its share of the world and its rank
-/// among the listed (non-aggregate) partners. Shares are computed against 0
-/// when the world total is missing: callers report them as missing.
-fn shares_of_year<'m>(
+/// The world total of one measure, group and period, and every other figure
+/// of that period (in partner order) with its share of the world and its
+/// rank among the listed (non-aggregate) partners. Shares are computed
+/// against 0 when the world total is missing: callers report them as
+/// missing.
+fn shares_of_period<'m>(
     scope: &Scope<'m>,
     measure: Measure,
     group: GroupId,
-    year: Year,
+    period: Period,
 ) -> (Option<&'m Fact>, Vec<(&'m Fact, analytics::PartnerShare)>) {
     let ds = scope.ds;
     let world = ds.get(&SeriesKey {
         measure,
         group,
         partner: PartnerCode::WORLD,
-        year,
+        period,
     });
     let figures: Vec<&Fact> = ds
         .run(measure, group)
         .iter()
-        .filter(|o| o.key.year == year && o.key.partner != PartnerCode::WORLD)
+        .filter(|o| o.key.period == period && o.key.partner != PartnerCode::WORLD)
         .collect();
     let rows: Vec<(PartnerCode, PartnerKind, i64)> = figures
         .iter()
         .map(|o| (o.key.partner, scope.kind(o.key.partner), o.value_usd))
         .collect();
     // A bloc whose members are listed too is shown, not ranked.
-    let shares = analytics::partner_shares(world.map_or(0, |w| w.value_usd), &rows, year);
+    let shares = analytics::partner_shares(world.map_or(0, |w| w.value_usd), &rows, period);
     (world, figures.into_iter().zip(shares).collect())
 }
 
-/// Everything about one partner in one year: every group, with shares, ranks,
-/// and growth against `base_year`.
+/// Everything about one partner in one period: every group, with shares,
+/// ranks, and growth against `base` (a period of the same frequency).
 pub fn profile(
     model: &ReadModel,
     ds: &DatasetView,
     partner: PartnerCode,
-    year: Year,
-    base_year: Year,
+    year: Period,
+    base_year: Period,
 ) -> Vec<ProfileRow> {
     let sel = Selection {
         groups: None,
         partners: Some(vec![partner]),
-        years: YearFilter::List(vec![year, base_year]),
+        frequency: year.frequency(),
+        periods: PeriodFilter::List(vec![year, base_year]),
     };
     let scope = Scope::new(model, ds, &sel);
     let mut out = Vec::new();
@@ -610,7 +667,7 @@ pub fn profile(
                 measure,
                 group,
                 partner,
-                year: y,
+                period: y,
             })
             .map(|o| o.value_usd)
         };
@@ -643,7 +700,7 @@ pub fn profile(
             partner,
             partner_kind: scope.kind(partner),
             group,
-            year,
+            period: year,
             imports_usd: mi,
             exports_usd: xi,
             balance_usd: now
@@ -655,11 +712,38 @@ pub fn profile(
             exports_share_pct,
             imports_rank,
             exports_rank,
-            base_year,
+            base_period: base_year,
             imports_change_pct: change(Measure::Imports),
             exports_change_pct: change(Measure::Exports),
             balance_change_usd,
         });
+    }
+    out
+}
+
+/// Periods written as runs: `2014, 2024`, `1989..2024`, `1989-01..2024-06`
+/// (consecutive periods of one frequency joined).
+pub fn period_ranges(periods: &[Period]) -> Vec<String> {
+    let mut sorted = periods.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let start = sorted[i];
+        let mut end = start;
+        while i + 1 < sorted.len() && end.shift(1) == Some(sorted[i + 1]) {
+            i += 1;
+            end = sorted[i];
+        }
+        out.push(if start == end {
+            start.to_string()
+        } else if start.shift(1) == Some(end) {
+            format!("{start}, {end}")
+        } else {
+            format!("{start}..{end}")
+        });
+        i += 1;
     }
     out
 }
@@ -669,28 +753,27 @@ pub fn profile(
 /// or groups it has no figures for), or `no_figure` (it covers them all, but
 /// the source gives no figure for this combination).
 pub fn why_empty(ds: &DatasetView, sel: &Selection) -> (&'static str, String) {
-    let listed = |years: &[Year]| {
-        years
-            .iter()
-            .map(Year::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let covered = listed(&ds.years);
-    let in_coverage = ds.years.iter().any(|&y| sel.years.contains(y));
+    let covered = period_ranges(&ds.periods).join(", ");
+    let in_coverage = ds
+        .periods_of(sel.frequency)
+        .iter()
+        .any(|&p| sel.periods.contains(p));
     if !in_coverage {
-        let asked = match &sel.years {
-            YearFilter::List(v) => listed(v),
-            YearFilter::Range { from, to } => format!(
+        let asked = match &sel.periods {
+            PeriodFilter::List(v) => period_ranges(v).join(", "),
+            PeriodFilter::Range { from, to } => format!(
                 "{}..{}",
                 from.map_or(String::new(), |f| f.to_string()),
                 to.map_or(String::new(), |t| t.to_string())
             ),
-            YearFilter::All => "any period".to_owned(),
+            PeriodFilter::All => format!("any {} period", sel.frequency),
         };
         return (
             "out_of_coverage",
-            format!("the dataset covers {covered}; the query asks for {asked}"),
+            format!(
+                "the dataset covers {covered}; the query asks for {asked} ({})",
+                sel.frequency
+            ),
         );
     }
     if let Some(partners) = &sel.partners {
@@ -712,13 +795,10 @@ pub fn why_empty(ds: &DatasetView, sel: &Selection) -> (&'static str, String) {
         }
     }
     if let Some(groups) = &sel.groups {
-        let has = |g: &GroupId| match g {
-            GroupId::All => !ds.groups_covered.is_empty(),
-            GroupId::Group(g) => ds.groups_covered.contains(g),
-        };
+        let has = |g: &GroupId| ds.group_ids.contains(g);
         if !groups.iter().any(has) {
             let names: Vec<&str> = groups.iter().map(|g| g.as_str()).collect();
-            let covered: Vec<&str> = ds.groups_covered.iter().map(|g| g.id()).collect();
+            let covered: Vec<&str> = ds.group_ids.iter().map(|g| g.as_str()).collect();
             return (
                 "not_in_dataset",
                 format!(
@@ -785,7 +865,7 @@ mod tests {
             measure,
             group,
             partner: PartnerCode::try_from(partner).unwrap(),
-            year: Year::new(year).unwrap(),
+            period: Period::annual(atp_core::Year::new(year).unwrap()),
         }
     }
 
@@ -837,6 +917,8 @@ mod tests {
             imported_at: "2026-01-01T00:00:00Z".to_owned(),
             row_count: obs.len() as i64,
             checksum: atp_core::catalog::checksum(&obs),
+            last_period: None,
+            published_on: None,
         };
         ReadModel::build(7, vec![(stored, obs)], &[], None)
     }
@@ -850,10 +932,16 @@ mod tests {
                     .map(|p| PartnerCode::try_from(*p).unwrap())
                     .collect()
             }),
-            years: if years.is_empty() {
-                YearFilter::All
+            frequency: Frequency::Annual,
+            periods: if years.is_empty() {
+                PeriodFilter::All
             } else {
-                YearFilter::List(years.iter().map(|y| Year::new(*y).unwrap()).collect())
+                PeriodFilter::List(
+                    years
+                        .iter()
+                        .map(|y| Period::annual(atp_core::Year::new(*y).unwrap()))
+                        .collect(),
+                )
             },
         }
     }
@@ -935,7 +1023,7 @@ mod tests {
     fn growth_shares_and_concentration() {
         let m = model();
         let ds = m.default_dataset().unwrap();
-        let y = |v| Year::new(v).unwrap();
+        let y = |v| Period::annual(atp_core::Year::new(v).unwrap());
         let g = growth(
             &m,
             ds,
@@ -982,8 +1070,8 @@ mod tests {
             &m,
             ds,
             kr,
-            Year::new(2024).unwrap(),
-            Year::new(2014).unwrap(),
+            Period::annual(atp_core::Year::new(2024).unwrap()),
+            Period::annual(atp_core::Year::new(2014).unwrap()),
         );
         let groups: Vec<GroupId> = rows.iter().map(|r| r.group).collect();
         assert_eq!(groups, [GroupId::All, AERO]);

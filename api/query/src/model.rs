@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use atp_core::quality::{self, Agreement};
 use atp_core::{
-    Citation, Claim, ClaimKind, Dataset, Derivation, ExtraPartner, Flow, Group, GroupId, Measure,
-    Observation, Partner, PartnerCode, PartnerKind, Provenance, SeriesKey, SourceFormat, Status,
-    StoredDataset, Year,
+    Citation, Claim, ClaimKind, Dataset, Derivation, ExtraPartner, Flow, Frequency, Group, GroupId,
+    Measure, Observation, Partner, PartnerCode, PartnerKind, Period, Provenance, SeriesKey,
+    SourceFormat, Status, StoredDataset, Year,
 };
 
 /// A partner as the API describes it: from the built-in table or, for a code
@@ -42,7 +42,7 @@ impl From<&ExtraPartner> for PartnerEntry {
             code: p.code,
             name_en: p.name_en.clone(),
             name_ko: None,
-            kind: PartnerKind::Country,
+            kind: p.kind,
             census_code: p.census_code.clone(),
         }
     }
@@ -155,15 +155,22 @@ impl Printed {
 
     /// The ratio of this kind printed for one partner's series, with its
     /// agreement with the levels.
+    /// The source prints annual ratios only: a monthly period has none.
     pub fn find(
         &self,
         kind: ClaimKind,
         measure: Measure,
         group: GroupId,
         partner: PartnerCode,
-        year: Year,
-        base_year: Option<Year>,
+        period: Period,
+        base: Option<Period>,
     ) -> Option<(&Claim, Agreement)> {
+        let year_of = |p: Period| p.is_annual().then(|| p.year());
+        let year = year_of(period)?;
+        let base_year = match base {
+            Some(b) => Some(year_of(b)?),
+            None => None,
+        };
         let i = *self
             .index
             .get(&(kind, measure, group, partner, year, base_year))?;
@@ -183,12 +190,17 @@ pub struct DatasetView {
     pub stored: StoredDataset,
     /// What the source printed besides its levels (the built-in dataset).
     pub printed: Option<Printed>,
-    /// Every figure, sorted by key (measure, group, partner, year),
-    /// including the computed `all` aggregate where the source has none.
+    /// Every figure, sorted by key (measure, group, partner, period: the
+    /// years of a series before its months), including the computed `all`
+    /// aggregate where the source has none.
     pub facts: Vec<Fact>,
     /// The ATP groups with figures: what `all` covers.
     pub groups_covered: Vec<Group>,
-    pub years: Vec<Year>,
+    /// The values of the group dimension with figures (`all`, groups,
+    /// `non-atp`, `all-goods`), in order.
+    pub group_ids: Vec<GroupId>,
+    /// Every period with a figure, years first, each ascending.
+    pub periods: Vec<Period>,
     pub partners: Vec<PartnerCode>,
     /// Whether `all` was computed here (true) or printed by the source.
     pub all_is_computed: bool,
@@ -219,27 +231,54 @@ impl DatasetView {
             let extra = aggregate_all(&facts, &groups_covered);
             facts.extend(extra);
         }
-        facts.sort_by_key(|f| f.key);
+        facts.sort_unstable_by_key(|f| f.key);
         facts.shrink_to_fit();
-        let mut years: Vec<Year> = facts.iter().map(|f| f.key.year).collect();
-        years.sort_unstable();
-        years.dedup();
+        let mut periods: Vec<Period> = facts.iter().map(|f| f.key.period).collect();
+        periods.sort_unstable();
+        periods.dedup();
         let mut partners: Vec<PartnerCode> = facts.iter().map(|f| f.key.partner).collect();
         partners.sort_unstable();
         partners.dedup();
+        let mut group_ids: Vec<GroupId> = facts.iter().map(|f| f.key.group).collect();
+        group_ids.sort_unstable();
+        group_ids.dedup();
         let printed = (stored.source_format == SourceFormat::Builtin.as_str()
             && stored.info.id == atp_core::builtin::BRIEF_DATASET_ID)
             .then(Printed::of_builtin)
             .flatten();
+        let all_is_computed = !has_all && !groups_covered.is_empty();
         DatasetView {
             stored,
             printed,
             facts,
             groups_covered,
-            years,
+            group_ids,
+            periods,
             partners,
-            all_is_computed: !has_all,
+            all_is_computed,
         }
+    }
+
+    /// The periods of one frequency, ascending.
+    pub fn periods_of(&self, frequency: Frequency) -> &[Period] {
+        let start = self
+            .periods
+            .partition_point(|p| p.frequency() < frequency);
+        let len = self.periods[start..].partition_point(|p| p.frequency() == frequency);
+        &self.periods[start..start + len]
+    }
+
+    /// The frequencies with figures (annual first).
+    pub fn frequencies(&self) -> Vec<Frequency> {
+        Frequency::ALL
+            .into_iter()
+            .filter(|f| !self.periods_of(*f).is_empty())
+            .collect()
+    }
+
+    /// The vintage's id.
+    pub fn vintage(&self) -> &str {
+        self.stored.vintage()
     }
 
     /// How far a figure may be from the true value (the width of its
@@ -268,7 +307,7 @@ impl DatasetView {
             .map(|i| &self.facts[i])
     }
 
-    /// The facts of one measure and group, ordered by partner and year.
+    /// The facts of one measure and group, ordered by partner and period.
     pub fn run(&self, measure: Measure, group: GroupId) -> &[Fact] {
         let start = self
             .facts
@@ -283,15 +322,15 @@ impl DatasetView {
     }
 }
 
-/// The `all` aggregate of each flow, partner and year: the sum of the groups
-/// present (a missing group means no trade reported for it).
+/// The `all` aggregate of each flow, partner and period: the sum of the
+/// groups present (a missing group means no trade reported for it).
 fn aggregate_all(facts: &[Fact], groups: &[Group]) -> Vec<Fact> {
     // `None` once a sum would overflow: such an aggregate is not served.
-    let mut sums: HashMap<(Measure, PartnerCode, Year), (Option<i64>, u32)> = HashMap::new();
+    let mut sums: HashMap<(Measure, PartnerCode, Period), (Option<i64>, u32)> = HashMap::new();
     for f in facts {
         if matches!(f.key.group, GroupId::Group(_)) && f.key.measure != Measure::Balance {
             let e = sums
-                .entry((f.key.measure, f.key.partner, f.key.year))
+                .entry((f.key.measure, f.key.partner, f.key.period))
                 .or_insert((Some(0), 0));
             e.0 = e.0.and_then(|s| s.checked_add(f.value_usd));
             e.1 += 1;
@@ -306,7 +345,7 @@ fn aggregate_all(facts: &[Fact], groups: &[Group]) -> Vec<Fact> {
     let mut provenances: HashMap<u32, Arc<Provenance>> = HashMap::new();
     sums.into_iter()
         .filter_map(|(k, (value, n))| value.map(|v| (k, (v, n))))
-        .map(|((measure, partner, year), (value, n))| {
+        .map(|((measure, partner, period), (value, n))| {
             let provenance = provenances
                 .entry(n)
                 .or_insert_with(|| {
@@ -329,7 +368,7 @@ fn aggregate_all(facts: &[Fact], groups: &[Group]) -> Vec<Fact> {
                     measure,
                     group: GroupId::All,
                     partner,
-                    year,
+                    period,
                 },
                 value_usd: value,
                 provenance,
@@ -338,12 +377,58 @@ fn aggregate_all(facts: &[Fact], groups: &[Group]) -> Vec<Fact> {
         .collect()
 }
 
+/// One dataset: its vintages, oldest first (see
+/// [`StoredDataset::vintage_order`]); the last is the latest.
+#[derive(Debug)]
+pub struct DatasetVintages {
+    vintages: Vec<Arc<DatasetView>>,
+}
+
+impl DatasetVintages {
+    pub fn id(&self) -> &str {
+        self.latest().id()
+    }
+
+    /// The latest vintage: what a query gets when it names none.
+    pub fn latest(&self) -> &DatasetView {
+        // Never empty: built from at least one view.
+        &self.vintages[self.vintages.len() - 1]
+    }
+
+    /// Every vintage, oldest first.
+    pub fn all(&self) -> impl ExactSizeIterator<Item = &DatasetView> {
+        self.vintages.iter().map(|v| &**v)
+    }
+
+    /// The vintage with this id.
+    pub fn vintage(&self, vintage: &str) -> Option<&DatasetView> {
+        self.all().find(|v| v.vintage() == vintage)
+    }
+
+    /// The latest vintage known on `date` (`YYYY-MM-DD`): published (or,
+    /// when its publication date is unknown, imported) on or before it.
+    pub fn as_of(&self, date: &str) -> Option<&DatasetView> {
+        self.all()
+            .filter(|v| v.stored.known_since() <= date)
+            .max_by(|a, b| a.stored.vintage_order().cmp(&b.stored.vintage_order()))
+    }
+
+    /// The vintage just before `view`, if any.
+    pub fn previous(&self, view: &DatasetView) -> Option<&DatasetView> {
+        let i = self
+            .vintages
+            .iter()
+            .position(|v| v.vintage() == view.vintage())?;
+        i.checked_sub(1).map(|j| &*self.vintages[j])
+    }
+}
+
 /// Every dataset, as of one data version.
 #[derive(Debug)]
 pub struct ReadModel {
     /// The store's data version this model was built from.
     pub version: i64,
-    datasets: Vec<DatasetView>,
+    datasets: Vec<DatasetVintages>,
     partners: Vec<PartnerEntry>,
     default_dataset: Option<String>,
 }
@@ -359,16 +444,16 @@ impl ReadModel {
     ) -> ReadModel {
         let views = datasets
             .into_iter()
-            .map(|(stored, observations)| DatasetView::new(stored, observations))
+            .map(|(stored, observations)| Arc::new(DatasetView::new(stored, observations)))
             .collect();
         ReadModel::with_views(version, views, extra_partners, default_dataset)
     }
 
-    /// The model of these dataset views and the partners only a source
-    /// knows, as of one data version.
+    /// The model of these dataset views (vintages, in any order) and the
+    /// partners only a source knows, as of one data version.
     pub fn with_views(
         version: i64,
-        datasets: Vec<DatasetView>,
+        datasets: Vec<Arc<DatasetView>>,
         extra_partners: &[ExtraPartner],
         default_dataset: Option<&str>,
     ) -> ReadModel {
@@ -384,11 +469,24 @@ impl ReadModel {
 
     pub fn from_parts(
         version: i64,
-        mut datasets: Vec<DatasetView>,
+        mut views: Vec<Arc<DatasetView>>,
         partners: Vec<PartnerEntry>,
         default_dataset: Option<&str>,
     ) -> ReadModel {
-        datasets.sort_by(|a, b| a.id().cmp(b.id()));
+        views.sort_by(|a, b| {
+            a.id()
+                .cmp(b.id())
+                .then_with(|| a.stored.vintage_order().cmp(&b.stored.vintage_order()))
+        });
+        let mut datasets: Vec<DatasetVintages> = Vec::new();
+        for view in views {
+            match datasets.last_mut() {
+                Some(d) if d.id() == view.id() => d.vintages.push(view),
+                _ => datasets.push(DatasetVintages {
+                    vintages: vec![view],
+                }),
+            }
+        }
         let default_dataset = default_dataset
             .filter(|d| datasets.iter().any(|x| x.id() == *d))
             .map(str::to_owned)
@@ -407,15 +505,22 @@ impl ReadModel {
         }
     }
 
-    pub fn datasets(&self) -> &[DatasetView] {
+    /// Every dataset with its vintages, by id.
+    pub fn datasets(&self) -> &[DatasetVintages] {
         &self.datasets
     }
 
-    pub fn dataset(&self, id: &str) -> Option<&DatasetView> {
+    /// A dataset's vintages.
+    pub fn vintages(&self, id: &str) -> Option<&DatasetVintages> {
         self.datasets.iter().find(|d| d.id() == id)
     }
 
-    /// The dataset a query gets when it names none.
+    /// A dataset's latest vintage.
+    pub fn dataset(&self, id: &str) -> Option<&DatasetView> {
+        self.vintages(id).map(DatasetVintages::latest)
+    }
+
+    /// The dataset a query gets when it names none (its latest vintage).
     pub fn default_dataset(&self) -> Option<&DatasetView> {
         self.default_dataset
             .as_deref()
@@ -449,8 +554,13 @@ impl ReadModel {
         })
     }
 
+    /// Figures held, in every vintage of every dataset.
     pub fn total_rows(&self) -> usize {
-        self.datasets.iter().map(DatasetView::row_count).sum()
+        self.datasets
+            .iter()
+            .flat_map(DatasetVintages::all)
+            .map(DatasetView::row_count)
+            .sum()
     }
 }
 

@@ -6,7 +6,7 @@
 use atp_core::analytics::{Computed, Concentration};
 use atp_core::membership::Exclusion;
 use atp_core::quality::Agreement;
-use atp_core::{Claim, Flow, GroupId, PartnerCode, PartnerKind, SeriesKey, Status, Year};
+use atp_core::{Claim, Flow, GroupId, PartnerCode, PartnerKind, Period, SeriesKey, Status};
 
 use crate::GrowthMeasure;
 use crate::model::Fact;
@@ -73,7 +73,7 @@ pub struct BalanceRow {
     pub group: GroupId,
     pub partner: PartnerCode,
     pub partner_kind: PartnerKind,
-    pub year: Year,
+    pub period: Period,
     pub exports_usd: Option<i64>,
     pub imports_usd: Option<i64>,
     /// The most precise balance there is (see `basis`).
@@ -96,8 +96,8 @@ pub struct GrowthRow<'m> {
     pub partner: PartnerCode,
     pub partner_kind: PartnerKind,
     pub measure: GrowthMeasure,
-    pub from: Year,
-    pub to: Year,
+    pub from: Period,
+    pub to: Period,
     pub start_usd: Option<i64>,
     pub end_usd: Option<i64>,
     pub change_usd: Computed<i64>,
@@ -118,7 +118,7 @@ pub struct ShareRow<'m> {
     pub group: GroupId,
     pub partner: PartnerCode,
     pub partner_kind: PartnerKind,
-    pub year: Year,
+    pub period: Period,
     pub flow: Flow,
     pub value_usd: i64,
     pub world_usd: Option<i64>,
@@ -137,7 +137,7 @@ pub struct ShareRow<'m> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConcentrationRow {
     pub group: GroupId,
-    pub year: Year,
+    pub period: Period,
     pub flow: Flow,
     pub hhi: Computed<Concentration>,
     /// The partners that entered the index.
@@ -153,7 +153,7 @@ pub struct ProfileRow {
     pub partner: PartnerCode,
     pub partner_kind: PartnerKind,
     pub group: GroupId,
-    pub year: Year,
+    pub period: Period,
     pub imports_usd: Option<i64>,
     pub exports_usd: Option<i64>,
     pub balance_usd: Computed<i64>,
@@ -163,7 +163,7 @@ pub struct ProfileRow {
     pub exports_share_pct: Computed<f64>,
     pub imports_rank: Option<u32>,
     pub exports_rank: Option<u32>,
-    pub base_year: Year,
+    pub base_period: Period,
     pub imports_change_pct: Computed<f64>,
     pub exports_change_pct: Computed<f64>,
     pub balance_change_usd: Computed<i64>,

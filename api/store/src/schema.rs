@@ -1,29 +1,33 @@
 //! The database schema, as diesel sees it (matches `api/store/migrations`).
 
 diesel::table! {
-    datasets (id) {
-        id -> Text,
+    dataset_vintages (dataset_id, vintage) {
+        dataset_id -> Text,
+        vintage -> Text,
         title -> Text,
         publisher -> Text,
         citation -> Text,
         source_url -> Nullable<Text>,
-        vintage -> Text,
         notes -> Text,
         quality_notes -> Text,
         source_format -> Text,
         imported_at -> Text,
         row_count -> BigInt,
         checksum -> Text,
+        last_period -> Nullable<Text>,
+        published_on -> Nullable<Text>,
     }
 }
 
 diesel::table! {
-    observations (dataset_id, measure, group_id, partner, year) {
+    observations (dataset_id, vintage, measure, group_id, partner, year, month) {
         dataset_id -> Text,
+        vintage -> Text,
         measure -> Text,
         group_id -> Text,
         partner -> Text,
         year -> Integer,
+        month -> Integer,
         value_usd -> BigInt,
         status -> Text,
         rounding_usd -> Nullable<BigInt>,
@@ -50,9 +54,8 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(observations -> datasets (dataset_id));
 diesel::allow_tables_to_appear_in_same_query!(
-    datasets,
+    dataset_vintages,
     observations,
     extra_partners,
     service_state

@@ -98,7 +98,7 @@ fn open(db: &TestDb) -> Store {
 /// A dataset's observations as `key -> value`.
 fn values(store: &Store, dataset: &str) -> BTreeMap<String, i64> {
     store
-        .observations(dataset)
+        .latest_observations(dataset)
         .unwrap()
         .iter()
         .map(|o| (o.key.to_string(), o.value_usd))
@@ -114,7 +114,7 @@ fn expected(sets: &[&[(&str, i64)]]) -> BTreeMap<String, i64> {
 
 /// Neither a grouping as a partner nor a non-ATP commodity as a group.
 fn assert_only_countries_and_atp_groups(store: &Store, dataset: &str) {
-    for o in store.observations(dataset).unwrap() {
+    for o in store.latest_observations(dataset).unwrap() {
         let partner = o.key.partner.as_str();
         assert!(!GROUPINGS.contains(&partner), "{} stored", o.key);
         assert!(
@@ -148,7 +148,7 @@ fn imports_2017_through_the_binary(db: &TestDb) {
     assert_eq!(store.observation_count().unwrap(), 15);
 
     let korea = store
-        .observations("census-2017")
+        .latest_observations("census-2017")
         .unwrap()
         .into_iter()
         .find(|o| o.key.to_string() == "imports/biotechnology/KR/2017")
@@ -215,7 +215,6 @@ fn exports_2024_through_prepare_and_store(db: &TestDb) {
 
 fn a_partial_year_is_reported_and_not_stored(db: &TestDb) {
     let store = open(db);
-    store.seed_builtin().unwrap();
     let before = store.observation_count().unwrap();
 
     // An incomplete year gives no annual value; a file with nothing but an

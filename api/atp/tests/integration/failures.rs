@@ -48,11 +48,7 @@ fn synthetic_csv(dir: &Path) -> (PathBuf, usize) {
 }
 
 fn sigkill_in_the_middle_of_an_import_changes_nothing(db: &TestDb) {
-    // The built-in dataset is there before.
-    Store::open(&db.store_url(), 1)
-        .unwrap()
-        .seed_builtin()
-        .unwrap();
+    Store::open(&db.store_url(), 1).unwrap();
     let before = snapshot(&db.store_url());
     let dir = tempfile::tempdir().unwrap();
     let (csv, rows) = synthetic_csv(dir.path());
@@ -471,31 +467,23 @@ fn a_hung_database_is_noticed_and_writes_answer_in_bounded_time() {
     assert_eq!(get(&server.url("/v1/datasets/while-known-hung")).0, 404);
 }
 
-/// The built-in dataset removed behind the service's back (the API refuses
-/// to delete it): the next start loads it again and comes back ready.
+/// The built-in datasets live in the binary, not in the database: a new
+/// database, or one emptied behind the service's back, serves them and
+/// comes back ready; `atp seed` (a deployment's job) migrates and writes no
+/// built-in rows.
 fn the_service_comes_back_ready_after_losing_its_built_in_dataset(db: &TestDb) {
     let first = spawn_server(&[("ATP_DATABASE_URL", &db.url)], &[], &[]);
     assert_eq!(readiness(&first), "ready");
     drop(first);
     let store = Store::open(&db.store_url(), 1).unwrap();
-    assert!(
-        store
-            .delete_dataset(atp_core::builtin::BRIEF_DATASET_ID)
-            .unwrap()
-    );
-    assert_eq!(store.observation_count().unwrap(), 0);
+    assert_eq!(store.observation_count().unwrap(), 0, "nothing built in is stored");
+    assert!(!store.delete_dataset(atp_core::builtin::BRIEF_DATASET_ID).unwrap());
     let again = spawn_server(&[("ATP_DATABASE_URL", &db.url)], &[], &[]);
     assert_eq!(readiness(&again), "ready");
     let (status, _, korea) = get(&again.url("/v1/imports?partner=KR&group=all&year=2024"));
     assert_eq!(status, 200);
     assert_eq!(korea["data"][0]["value_usd"], 29_000_000_000_i64);
-    // `atp seed` (a deployment's seed job) does the same.
     drop(again);
-    assert!(
-        store
-            .delete_dataset(atp_core::builtin::BRIEF_DATASET_ID)
-            .unwrap()
-    );
     let out = Command::new(atp_testkit::atp_bin!())
         .arg("seed")
         .env("ATP_DATABASE_URL", &db.url)
@@ -506,7 +494,7 @@ fn the_service_comes_back_ready_after_losing_its_built_in_dataset(db: &TestDb) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(store.observation_count().unwrap() > 0);
+    assert_eq!(store.observation_count().unwrap(), 0);
 }
 
 atp_testkit::on_both_databases!(the_service_comes_back_ready_after_losing_its_built_in_dataset);

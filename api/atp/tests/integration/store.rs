@@ -7,7 +7,7 @@
 )]
 
 use crate::common::{StoreUrl as _, TestDb};
-use atp_core::builtin::{BRIEF_DATASET_ID, brief};
+use atp_core::builtin::brief;
 use atp_core::{ExtraPartner, NewDataset, SourceFormat};
 use atp_ingest::{self as ingest, tidy};
 use atp_store::{OnExisting, Store, StoreError};
@@ -39,45 +39,21 @@ fn import_files(
         .map_err(|e| e.to_string())
 }
 
-fn builtin_is_seeded_once(db: &TestDb) {
+fn builtin_datasets_are_not_stored(db: &TestDb) {
+    // The binary serves them from its embedded files: a new database holds
+    // no dataset, and opening it again changes nothing.
     let store = open(db);
-    assert!(
-        store.seed_builtin().unwrap(),
-        "first start loads the built-in dataset"
-    );
-    let rows = store.observation_count().unwrap();
-    assert_eq!(rows, brief().unwrap().observations.len() as i64);
+    assert_eq!(store.observation_count().unwrap(), 0);
+    assert!(store.datasets().unwrap().is_empty());
     let version = store.data_version().unwrap();
-    // Starting again (a new pool, migrations again) duplicates nothing.
     let again = open(db);
-    assert!(!again.seed_builtin().unwrap());
-    assert_eq!(again.observation_count().unwrap(), rows);
     assert_eq!(again.data_version().unwrap(), version);
-    let datasets = again.datasets().unwrap();
-    assert_eq!(datasets.len(), 1);
-    let d = &datasets[0];
-    assert_eq!(d.info.id, BRIEF_DATASET_ID);
-    assert_eq!(d.row_count, rows);
-    assert_eq!(d.source_format, "builtin");
-    assert_eq!(d.checksum.len(), 64);
-    assert!(
-        !d.quality_notes.is_empty(),
-        "the data-quality disagreements travel with the dataset"
-    );
-    // Removed behind the service's back (the API refuses to), it is loaded
-    // again at the next start: the service always comes back with its
-    // default dataset.
-    assert!(again.delete_dataset(BRIEF_DATASET_ID).unwrap());
-    assert_eq!(open(db).observation_count().unwrap(), 0);
-    assert!(open(db).seed_builtin().unwrap());
-    assert_eq!(open(db).observation_count().unwrap(), rows);
-    assert!(!open(db).seed_builtin().unwrap());
+    assert!(again.datasets().unwrap().is_empty());
 }
 
 fn csv_round_trip_reproduces_the_builtin_dataset(db: &TestDb) {
     let store = open(db);
-    store.seed_builtin().unwrap();
-    let exported = store.observations(BRIEF_DATASET_ID).unwrap();
+    let exported = brief().unwrap().observations.clone();
     let mut csv = Vec::new();
     tidy::write("brief-copy", &exported, &mut csv).unwrap();
     let rows = import_files(
@@ -88,7 +64,7 @@ fn csv_round_trip_reproduces_the_builtin_dataset(db: &TestDb) {
     )
     .unwrap();
     assert_eq!(rows, exported.len());
-    let copy = store.observations("brief-copy").unwrap();
+    let copy = store.latest_observations("brief-copy").unwrap();
     let mut original = brief().unwrap().observations.clone();
     original.sort_by_key(|o| o.key);
     assert_eq!(
@@ -96,8 +72,11 @@ fn csv_round_trip_reproduces_the_builtin_dataset(db: &TestDb) {
         "every value, status, rounding, derivation and citation survives"
     );
     let datasets = store.datasets().unwrap();
-    let sums: Vec<&str> = datasets.iter().map(|d| d.checksum.as_str()).collect();
-    assert_eq!(sums[0], sums[1], "same figures, same checksum");
+    assert_eq!(
+        datasets[0].checksum,
+        atp_core::catalog::checksum(&brief().unwrap().observations),
+        "same figures, same checksum"
+    );
 }
 
 fn importing_twice_is_refused_unless_replaced(db: &TestDb) {
@@ -135,7 +114,6 @@ fn importing_twice_is_refused_unless_replaced(db: &TestDb) {
 
 fn malformed_files_write_nothing(db: &TestDb) {
     let store = open(db);
-    store.seed_builtin().unwrap();
     let before = store.observation_count().unwrap();
     let good = String::from_utf8(builtin_as_csv("bad")).unwrap();
     let mut lines: Vec<&str> = good.lines().collect();
@@ -283,7 +261,7 @@ fn a_failure_inside_the_transaction_rolls_everything_back(db: &TestDb) {
     for year in 1990..2020u16 {
         for o in &ds.observations {
             let mut o = o.clone();
-            o.key.year = atp_core::Year::new(year).unwrap();
+            o.key.period = atp_core::Period::annual(atp_core::Year::new(year).unwrap());
             obs.push(o);
         }
     }
@@ -296,7 +274,7 @@ fn a_failure_inside_the_transaction_rolls_everything_back(db: &TestDb) {
     assert_eq!(store.observation_count().unwrap(), before);
     assert!(store.datasets().unwrap().is_empty());
     assert!(matches!(
-        store.observations("half"),
+        store.latest_observations("half"),
         Err(StoreError::DatasetNotFound(_))
     ));
 }
@@ -312,6 +290,7 @@ fn extra_partners_are_kept(db: &TestDb) {
     let extra = [ExtraPartner {
         code,
         name_en: "NOWHERE".to_owned(),
+        kind: atp_core::PartnerKind::Country,
         census_code: Some("9999".to_owned()),
     }];
     let dataset = NewDataset::new(
@@ -323,11 +302,11 @@ fn extra_partners_are_kept(db: &TestDb) {
     );
     store.import(&dataset, OnExisting::Refuse).unwrap();
     assert_eq!(store.extra_partners().unwrap(), extra);
-    assert_eq!(store.observations("extra").unwrap()[0].key.partner, code);
+    assert_eq!(store.latest_observations("extra").unwrap()[0].key.partner, code);
 }
 
 atp_testkit::on_both_databases!(
-    builtin_is_seeded_once,
+    builtin_datasets_are_not_stored,
     csv_round_trip_reproduces_the_builtin_dataset,
     importing_twice_is_refused_unless_replaced,
     malformed_files_write_nothing,

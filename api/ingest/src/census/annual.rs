@@ -1,10 +1,11 @@
-//! From monthly rows to annual observations: complete years only, the
-//! December year-to-date (checked against the sum of the months).
+//! From monthly rows to observations: each month as printed (`_MO`), and
+//! complete years only, from the December year-to-date (checked against the
+//! sum of the months).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use atp_core::{
-    Citation, Flow, Group, GroupId, Measure, Observation, PartnerCode, Provenance, SeriesKey,
+    Citation, Flow, GroupId, Measure, Observation, PartnerCode, Period, Provenance, SeriesKey,
     Status, Year,
 };
 
@@ -48,24 +49,35 @@ impl Cell<'_> {
         };
         format!(
             "{partner}, HITECH {}, time {}",
-            self.row.group.census_code(),
+            hitech_code(self.row.group),
             self.time()
         )
     }
 }
 
-pub(super) type SeriesId = (Flow, Group, PartnerCode, Year);
+pub(super) type SeriesId = (Flow, GroupId, PartnerCode, Year);
+
+/// The `HITECH` code a group has in the responses (`-` for all goods).
+pub(super) fn hitech_code(group: GroupId) -> &'static str {
+    match group {
+        GroupId::Group(g) => g.census_code(),
+        GroupId::NonAtp => "00",
+        GroupId::AllGoods => "-",
+        GroupId::All => "(the sum of 01..10)",
+    }
+}
 
 pub(super) fn describe(series: &SeriesId) -> String {
     let (flow, group, partner, year) = series;
     format!(
         "series {flow}, group {group} (HITECH {}), partner {partner}, {year}",
-        group.census_code()
+        hitech_code(*group)
     )
 }
 
 /// Combines saved responses (imports and exports, one or several years) into
-/// annual observations, one per flow, ATP group, partner and complete year.
+/// observations: every month with a monthly value, as printed; and one per
+/// flow, group, partner and complete year.
 ///
 /// A year of a flow is complete when some world-total row of that flow and
 /// year is for December, or, when the responses have no world-total row for
@@ -145,8 +157,43 @@ pub fn annual_observations(
     }
 
     let mut observations = Vec::new();
+    // One provenance for each flow's monthly values: the variable and the
+    // endpoint; the key says which cell.
+    let monthly_provenance = |flow: Flow| Provenance {
+        status: Status::Reported,
+        rounding_usd: Some(1),
+        derivation: None,
+        citation: Citation {
+            section: format!(
+                "US Census Bureau International Trade API, {}, {} (the month's value), retrieved \
+                 {retrieved}",
+                endpoint(flow),
+                value_variables(flow).monthly
+            ),
+            quote: String::new(),
+        },
+    };
     for (id, cells) in &series {
-        if complete.contains(&(id.0, id.3)) {
+        let (flow, group, partner, year) = *id;
+        for (&month, cell) in cells {
+            let Some(value) = cell.row.value_month else {
+                continue;
+            };
+            let period = Period::monthly(year, month).map_err(|e| {
+                IngestError::field(&cell.response.file, cell.row.row, "time", &cell.time(), e.expected)
+            })?;
+            observations.push(Observation {
+                key: SeriesKey {
+                    measure: Measure::from(flow),
+                    group,
+                    partner,
+                    period,
+                },
+                value_usd: value,
+                provenance: monthly_provenance(flow),
+            });
+        }
+        if complete.contains(&(flow, year)) {
             observations.push(annual_value(file, id, cells, retrieved)?);
         }
     }
@@ -154,6 +201,7 @@ pub fn annual_observations(
 
     Ok(ImportBatch {
         observations,
+        extra_partners: Vec::new(),
         warnings,
         incomplete_years: incomplete
             .into_iter()
@@ -284,9 +332,9 @@ pub(super) fn annual_value(
     Ok(Observation {
         key: SeriesKey {
             measure: Measure::from(flow),
-            group: GroupId::Group(group),
+            group,
             partner,
-            year,
+            period: Period::annual(year),
         },
         value_usd: value,
         provenance: Provenance {

@@ -1,21 +1,25 @@
 //! Responses of the Census Bureau's International Trade API, `hitech`
 //! endpoints (`timeseries/intltrade/imports/hitech` and `.../exports/hitech`),
 //! as saved to disk: parsed one file at a time with [`parse_census_response`],
-//! then combined into annual observations with [`annual_observations`].
+//! then combined into monthly and annual observations with
+//! [`annual_observations`].
 //!
 //! What the parser relies on (see `CENSUS-NOTES.md`):
 //! - The body is a JSON array of arrays of strings, header first. Columns are
 //!   read by name, first occurrence (a predicate is echoed after `time`, so a
 //!   name can repeat); header order is free.
-//! - `HITECH` `01`..`10` are the ATP groups. `00` (not advanced technology) and
-//!   the all-commodities total (`""` or `"-"`) are skipped.
+//! - `HITECH` `01`..`10` are the ATP groups; `00` (not advanced technology) is
+//!   the group `non-atp` and the all-commodities total (`""` or `"-"`) the
+//!   group `all-goods`, both kept beside the ATP groups and never summed into
+//!   `all`.
 //! - The world total has `CTY_CODE` `""` (older responses) or `"-"` with
 //!   `CTY_NAME` `TOTAL FOR ALL COUNTRIES`; `0003` is the European Union; other
 //!   groupings (`00NN`, the continents `1XXX`..`7XXX`, `SUMMARY_LVL` `CGP`) are
 //!   skipped, never stored as countries.
-//! - `_YR` is year to date: the annual value of a series is the `_YR` of its
-//!   last month in a complete year (a month with no trade has no row). It is
-//!   never summed across months.
+//! - `_MO` is the month's value: stored as the month, as printed. `_YR` is
+//!   year to date: the annual value of a series is the `_YR` of its last month
+//!   in a complete year (a month with no trade has no row). It is never summed
+//!   across months.
 //!
 //! Observations carry the citation section `US Census Bureau International
 //! Trade API, <endpoint>, <year> (<how the value was read>), retrieved
@@ -24,14 +28,16 @@
 
 mod annual;
 pub mod api;
+pub mod atp_total;
 mod classify;
+pub mod country;
 mod table;
 #[cfg(test)]
 mod tests;
 
 use std::collections::{BTreeMap, HashMap};
 
-use atp_core::{Flow, Group, Partner, PartnerCode, PartnerKind, Year};
+use atp_core::{Flow, GroupId, Partner, PartnerCode, PartnerKind, Year};
 
 pub use annual::annual_observations;
 pub use api::{ValueVariables, value_variables};
@@ -57,12 +63,13 @@ pub struct CensusResponse {
     pub warnings: Vec<String>,
 }
 
-/// One row of a response for an ATP group and a stored partner.
+/// One row of a response for a commodity group (an ATP group, `non-atp`
+/// or `all-goods`) and a stored partner.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CensusRow {
     /// The row number in the file, the header being row 1.
     pub row: u64,
-    pub group: Group,
+    pub group: GroupId,
     pub partner: PartnerCode,
     /// `CTY_CODE` as given (`""` or `"-"` for the world total).
     pub cty_code: String,
@@ -92,7 +99,7 @@ pub fn parse_census_response(file: &str, bytes: &[u8]) -> Result<CensusResponse,
     let mut rows = Vec::new();
     let mut warnings = Vec::new();
     let mut seen: HashMap<(&str, &str, &str), u64> = HashMap::new();
-    let (mut not_atp, mut all_commodities, mut grouping_rows) = (0usize, 0usize, 0usize);
+    let mut grouping_rows = 0usize;
     let mut groupings: BTreeMap<String, String> = BTreeMap::new();
     let mut unmapped: BTreeMap<String, String> = BTreeMap::new();
     let mut renamed: BTreeMap<String, (String, &'static str, PartnerCode)> = BTreeMap::new();
@@ -149,15 +156,9 @@ pub fn parse_census_response(file: &str, bytes: &[u8]) -> Result<CensusResponse,
         let partner = classify_partner(file, row, cty_code, cty_name, summary_level)?;
 
         let group = match commodity {
-            Commodity::Atp(group) => group,
-            Commodity::NotAdvancedTechnology => {
-                not_atp += 1;
-                continue;
-            }
-            Commodity::AllCommodities => {
-                all_commodities += 1;
-                continue;
-            }
+            Commodity::Atp(group) => GroupId::Group(group),
+            Commodity::NotAdvancedTechnology => GroupId::NonAtp,
+            Commodity::AllCommodities => GroupId::AllGoods,
         };
         let partner = match partner {
             PartnerCell::Stored(code) => code,
@@ -194,13 +195,6 @@ pub fn parse_census_response(file: &str, bytes: &[u8]) -> Result<CensusResponse,
         });
     }
 
-    if not_atp + all_commodities > 0 {
-        warnings.push(format!(
-            "{file}: skipped {} rows outside the ATP groups ({not_atp} with HITECH 00, not advanced \
-             technology; {all_commodities} for the total of all commodities)",
-            not_atp + all_commodities
-        ));
-    }
     if !groupings.is_empty() {
         let list: Vec<String> = groupings
             .iter()

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use atp_core::{GroupId, Measure, Observation, SeriesKey, Status};
+use atp_core::{Group, GroupId, Measure, Observation, SeriesKey, Status};
 
 use super::*;
 use crate::{ImportBatch, IncompleteYear};
@@ -58,6 +58,15 @@ fn code(s: &str) -> PartnerCode {
     PartnerCode::parse_shape(s).unwrap()
 }
 
+/// The annual observations of the ATP groups.
+fn atp_years(batch: &ImportBatch) -> Vec<&Observation> {
+    batch
+        .observations
+        .iter()
+        .filter(|o| o.key.period.is_annual() && matches!(o.key.group, GroupId::Group(_)))
+        .collect()
+}
+
 const IMPORTS_2017: &str = "imports-2017-hitech.json";
 const EXPORTS_2024: &str = "exports-2024-hitech.json";
 const PARTIAL_2025: &str = "imports-2025-partial.json";
@@ -82,14 +91,38 @@ fn annual_values_are_the_december_year_to_date() {
             assert!(sum_of_column(IMPORTS_2017, cty, ht, 2017, "GEN_VAL_YR") > 5 * december);
         }
     }
-    // Five partners (world, China, Korea, EU, Taiwan) by three groups; no
-    // `all`, no balance, no grouping.
-    assert_eq!(batch.observations.len(), 15);
+    // Five partners (world, China, Korea, EU, Taiwan) by three ATP groups,
+    // all goods and non-ATP goods; no `all`, no balance, no grouping; a
+    // year and its twelve months each.
+    let annual: Vec<&Observation> = batch
+        .observations
+        .iter()
+        .filter(|o| o.key.period.is_annual())
+        .collect();
+    assert_eq!(annual.len(), 25);
+    assert_eq!(
+        annual
+            .iter()
+            .filter(|o| matches!(o.key.group, GroupId::Group(_)))
+            .count(),
+        15
+    );
+    // Every row of a stored partner is one month.
+    let rows = parse(IMPORTS_2017).unwrap().rows.len();
+    assert_eq!(batch.observations.len(), 25 + rows);
     assert!(batch.observations.iter().all(|o| {
         o.key.measure == Measure::Imports
             && o.key.group != GroupId::All
-            && o.key.year == Year::new(2017).unwrap()
+            && o.key.period.year() == Year::new(2017).unwrap()
     }));
+    // Each month as printed.
+    for (cty, partner) in [("5700", "CN"), ("", "WLD")] {
+        for (ht, group) in [("05", "electronics"), ("00", "non-atp"), ("", "all-goods")] {
+            let march = cell(IMPORTS_2017, cty, ht, "2017-03", "GEN_VAL_MO").unwrap();
+            let key = format!("imports/{group}/{partner}/2017-03");
+            assert_eq!(value(&batch, &key), Some(march), "{key}");
+        }
+    }
     let partners: BTreeSet<&str> = batch
         .observations
         .iter()
@@ -177,10 +210,10 @@ fn grouping_rows_are_skipped_with_one_warning() {
         .filter(|w| w.contains("groupings"))
         .collect();
     assert_eq!(grouping.len(), 1, "{:?}", response.warnings);
-    // 2 groupings x 3 ATP groups x 12 months
+    // 2 groupings x (3 ATP groups, 00, all commodities) x 12 months
     assert_eq!(
         grouping[0],
-        "imports-2017-hitech.json: skipped 72 rows of Census groupings, which are not \
+        "imports-2017-hitech.json: skipped 120 rows of Census groupings, which are not \
          countries: 0022 OECD, 5XXX ASIA"
     );
 
@@ -199,20 +232,17 @@ fn grouping_rows_are_skipped_with_one_warning() {
 }
 
 #[test]
-fn rows_outside_the_atp_groups_are_counted_in_one_warning() {
+fn rows_for_all_goods_and_non_atp_goods_are_kept_beside_the_atp_groups() {
     let response = parse(IMPORTS_2017).unwrap();
-    // 7 partners x (HITECH "" and 00) x 12 months
-    assert!(response.warnings.contains(
-        &"imports-2017-hitech.json: skipped 168 rows outside the ATP groups (84 with HITECH 00, \
-          not advanced technology; 84 for the total of all commodities)"
-            .to_owned()
-    ));
-    assert!(
-        response
-            .rows
-            .iter()
-            .all(|r| ["01", "04", "05"].contains(&r.group.census_code()))
-    );
+    let count = |g: GroupId| response.rows.iter().filter(|r| r.group == g).count();
+    // 5 stored partners x 12 months each (the 2 groupings are skipped).
+    assert_eq!(count(GroupId::NonAtp), 60);
+    assert_eq!(count(GroupId::AllGoods), 60);
+    assert_eq!(count(GroupId::Group(Group::Electronics)), 60);
+    assert!(!response.warnings.iter().any(|w| w.contains("outside the ATP")));
+    // All goods = ATP + non-ATP, in the file's own figures (world, March).
+    let march = |ht| cell(IMPORTS_2017, "", ht, "2017-03", "GEN_VAL_MO").unwrap();
+    assert!(march("") > march("00"));
 }
 
 #[test]
@@ -237,9 +267,8 @@ fn an_unmapped_country_code_is_kept_under_its_code_with_a_warning() {
             .to_owned()
     ));
     let batch = annual_observations("set", &[response], RETRIEVED).unwrap();
-    let gaza: Vec<&Observation> = batch
-        .observations
-        .iter()
+    let gaza: Vec<&Observation> = atp_years(&batch)
+        .into_iter()
         .filter(|o| o.key.partner == code("5082"))
         .collect();
     assert_eq!(gaza.len(), 2);
@@ -273,9 +302,9 @@ fn header_order_and_repeated_columns_do_not_matter() {
             );
         }
     }
-    assert_eq!(batch.observations.len(), 12);
+    assert_eq!(atp_years(&batch).len(), 12);
     assert!(
-        batch.observations[0].provenance.citation.section.contains(
+        atp_years(&batch)[0].provenance.citation.section.contains(
             "timeseries/intltrade/exports/hitech, 2024 (December year-to-date, ALL_VAL_YR)"
         )
     );
@@ -290,16 +319,23 @@ fn the_first_of_two_columns_with_one_name_is_read() {
     let response = parse_census_response("echo.json", body).unwrap();
     assert_eq!(response.rows.len(), 1);
     let row = &response.rows[0];
-    assert_eq!(row.group, Group::Electronics);
+    assert_eq!(row.group, GroupId::Group(Group::Electronics));
     assert_eq!((row.year.get(), row.month), (2020, 12));
     assert_eq!((row.value_year_to_date, row.value_month), (Some(100), None));
     assert!(!response.has_monthly);
 }
 
 #[test]
-fn a_partial_year_is_reported_incomplete_and_yields_nothing() {
+fn a_partial_year_is_reported_incomplete_and_yields_its_months_only() {
     let batch = annual(&[PARTIAL_2025]).unwrap();
-    assert!(batch.observations.is_empty());
+    assert!(!batch.observations.is_empty());
+    assert!(batch.observations.iter().all(|o| !o.key.period.is_annual()));
+    let months: BTreeSet<u8> = batch
+        .observations
+        .iter()
+        .filter_map(|o| o.key.period.month())
+        .collect();
+    assert_eq!(months, BTreeSet::from([1, 2, 3, 4, 5, 6]));
     assert_eq!(
         batch.incomplete_years,
         vec![IncompleteYear {
@@ -318,7 +354,7 @@ fn a_partial_year_is_reported_incomplete_and_yields_nothing() {
 #[test]
 fn responses_combine_across_flows_and_years() {
     let batch = annual(&[EXPORTS_2024, PARTIAL_2025, IMPORTS_2017]).unwrap();
-    assert_eq!(batch.observations.len(), 15 + 12);
+    assert_eq!(atp_years(&batch).len(), 15 + 12);
     assert_eq!(batch.incomplete_years.len(), 1);
     let keys: Vec<SeriesKey> = batch.observations.iter().map(|o| o.key).collect();
     assert!(keys.windows(2).all(|w| w[0] < w[1]));
