@@ -228,7 +228,8 @@ impl Service {
             let id = stored.info.id.clone();
             let vintage = stored.info.vintage.clone();
             let mut builder = DatasetBuilder::new(stored);
-            self.store.each_observation(&id, &vintage, |o| builder.push(o))?;
+            self.store
+                .each_observation(&id, &vintage, |o| builder.push(o))?;
             views.push(Arc::new(builder.finish()));
         }
         let mut extra = builtins.extra_partners.clone();
@@ -251,9 +252,9 @@ fn write_error(e: StoreError) -> WriteError {
         return WriteError::Unavailable(unavailable(e));
     }
     match e {
-        StoreError::DatasetExists { .. } | StoreError::VintageExists { .. } => {
-            WriteError::Conflict(e.to_string())
-        }
+        StoreError::DatasetExists { .. }
+        | StoreError::VintageExists { .. }
+        | StoreError::SameFigures { .. } => WriteError::Conflict(e.to_string()),
         other => WriteError::Internal(other.to_string()),
     }
 }

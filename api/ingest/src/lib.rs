@@ -322,7 +322,7 @@ pub fn prepare(
                 .map(ToString::to_string)
                 .collect();
             format!(
-                "nothing to import: every year is incomplete ({}); a dataset needs at least one complete year",
+                "nothing to import: the files hold no observation ({})",
                 years.join("; ")
             )
         };
@@ -350,13 +350,20 @@ pub fn prepare(
         })
         .collect();
     let quality_notes = batch.quality_notes();
-    Ok(NewDataset::new(
+    let prepared = NewDataset::new(
         info,
         format,
         batch.observations,
         extra_partners,
         quality_notes,
-    ))
+    );
+    // A retrieval from the Census API is a release of its own (Census
+    // revises earlier months every year): a new vintage beside the others.
+    Ok(if format == SourceFormat::Census {
+        prepared.as_release()
+    } else {
+        prepared
+    })
 }
 
 pub use atp_core::dataset::validate_dataset_id;
@@ -413,7 +420,9 @@ pub fn country_workbook_info(id: &str, data_to: &str, retrieved: &str) -> Datase
             "Census groupings (continents, regions, trade agreements) are partners of kind \
              grouping: never ranked or summed with countries."
                 .to_owned(),
-            format!("Retrieved or imported {retrieved}; each release is one vintage: later ones revise earlier months."),
+            format!(
+                "Retrieved or imported {retrieved}; each release is one vintage: later ones revise earlier months."
+            ),
         ],
     }
 }

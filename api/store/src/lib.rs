@@ -45,6 +45,15 @@ pub enum StoreError {
         vintage: String,
         imported_at: String,
     },
+    #[error(
+        "dataset {id:?} already holds these figures as vintage {vintage:?} (imported \
+         {imported_at}); nothing to import"
+    )]
+    SameFigures {
+        id: String,
+        vintage: String,
+        imported_at: String,
+    },
     #[error("no dataset {0:?}")]
     DatasetNotFound(String),
     #[error("no vintage {vintage:?} of dataset {id:?}")]
@@ -367,10 +376,9 @@ impl Store {
         conn.transaction(|conn| {
             diesel::delete(observations::table.filter(observations::dataset_id.eq(id)))
                 .execute(conn)?;
-            let n = diesel::delete(
-                dataset_vintages::table.filter(dataset_vintages::dataset_id.eq(id)),
-            )
-            .execute(conn)?;
+            let n =
+                diesel::delete(dataset_vintages::table.filter(dataset_vintages::dataset_id.eq(id)))
+                    .execute(conn)?;
             if n > 0 {
                 bump_data_version(conn)?;
             }
@@ -556,10 +564,28 @@ fn write_dataset(
 ) -> Result<ImportSummary, StoreError> {
     let info = &dataset.info;
     let obs = dataset.observations.as_slice();
-    let existing: Vec<(String, String)> = dataset_vintages::table
+    let existing: Vec<(String, String, String)> = dataset_vintages::table
         .filter(dataset_vintages::dataset_id.eq(&info.id))
-        .select((dataset_vintages::vintage, dataset_vintages::imported_at))
+        .select((
+            dataset_vintages::vintage,
+            dataset_vintages::imported_at,
+            dataset_vintages::checksum,
+        ))
         .load(conn)?;
+    if on_existing == OnExisting::Refuse
+        && dataset.vintage_is_release
+        && let Some((vintage, imported_at, _)) =
+            existing.iter().find(|(_, _, sum)| *sum == dataset.checksum)
+    {
+        // A release whose figures a stored vintage already has (the same
+        // file imported twice, a fetch with nothing revised).
+        return Err(StoreError::SameFigures {
+            id: info.id.clone(),
+            vintage: vintage.clone(),
+            imported_at: imported_at.clone(),
+        });
+    }
+    let existing: Vec<(String, String)> = existing.into_iter().map(|(v, at, _)| (v, at)).collect();
     let same = existing.iter().find(|(v, _)| *v == info.vintage);
     let replaced = match (on_existing, same, existing.first()) {
         (OnExisting::Replace, _, Some(_)) => {

@@ -12,7 +12,7 @@ use std::process::{Command, Output};
 use crate::common::{Server, StoreUrl as _, TestDb};
 use atp_core::builtin::brief;
 use atp_ingest::tidy;
-use atp_store::Store;
+use atp_store::{DatabaseUrl, Store};
 
 fn atp(db_url: &str, args: &[&str]) -> Output {
     Command::new(atp_testkit::atp_bin!())
@@ -122,24 +122,40 @@ fn get_json(address: &str, path: &str) -> serde_json::Value {
     serde_json::from_str(&body).unwrap()
 }
 
+/// The rows of the built-in datasets, which the binary serves from its
+/// embedded files.
+fn builtin_rows() -> i64 {
+    atp::builtin::load("2026-12-01T00:00:00Z")
+        .unwrap()
+        .views
+        .iter()
+        .map(|v| v.row_count() as i64)
+        .sum()
+}
+
 #[test]
-fn serve_with_no_setting_creates_and_fills_a_sqlite_file_once() {
+fn serve_with_no_setting_creates_a_sqlite_file_and_serves_the_built_in_data() {
     let home = tempfile::tempdir().unwrap();
     let data_home = home.path().join("data");
     let envs = [
         ("XDG_DATA_HOME", data_home.to_str().unwrap()),
         ("HOME", home.path().to_str().unwrap()),
     ];
-    let rows = brief().unwrap().observations.len() as i64;
+    let rows = builtin_rows();
     {
         let server = spawn_serve(&envs, &["ATP_DATABASE_URL"]);
         let ready = get_json(&server.address, "/readyz");
         assert_eq!(ready["status"], "ready");
+        assert_eq!(ready["datasets"], 3);
         assert_eq!(ready["observations"], rows);
     }
     let file = data_home.join("atp/atp.sqlite3");
     assert!(file.exists(), "the default database is {}", file.display());
-    // Starting again does not load the dataset twice.
+    // The built-in data is never written to the database: a restart serves
+    // the same rows, not twice as many.
+    let url = format!("sqlite://{}", file.display());
+    let store = Store::open(&DatabaseUrl::parse(&url).unwrap(), 1).unwrap();
+    assert_eq!(store.observation_count().unwrap(), 0);
     let server = spawn_serve(&envs, &["ATP_DATABASE_URL"]);
     assert_eq!(get_json(&server.address, "/readyz")["observations"], rows);
 }
@@ -151,8 +167,6 @@ fn serve_on_postgres() {
     };
     let server = spawn_serve(&[("ATP_DATABASE_URL", &db.url)], &[]);
     let ready = get_json(&server.address, "/readyz");
-    assert_eq!(
-        ready["observations"],
-        brief().unwrap().observations.len() as i64
-    );
+    assert_eq!(ready["observations"], builtin_rows());
+    assert_eq!(ready["datasets"], 3);
 }

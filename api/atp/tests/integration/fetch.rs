@@ -49,6 +49,14 @@ const EXPORTS_2024: [(&str, i64); 6] = [
     ("exports/aerospace/5082/2024", 5_980_827),
 ];
 
+/// Rows `imports-2017-hitech.json` stores: 25 series (5 commodity groups x
+/// 5 partners), each with its months (Taiwan's biotechnology lacks two) and
+/// its year.
+const IMPORTS_ROWS: usize = 25 * 12 - 2 + 25;
+/// Rows `exports-2024-hitech.json` stores: 24 series, 12 months and a year
+/// each.
+const EXPORTS_ROWS: usize = 24 * 13;
+
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!(
         "{}/../ingest/tests/fixtures/census/{name}",
@@ -57,12 +65,12 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// The 2017 imports response as if it were for 2024 (only `time` says the
-/// year in it).
-fn imports_as_2024() -> Vec<u8> {
+/// The 2017 imports response as if it were for another year (only `time`
+/// says the year in it).
+fn imports_as(year: u16) -> Vec<u8> {
     let body = String::from_utf8(fixture("imports-2017-hitech.json")).unwrap();
     assert_eq!(body.matches("\"2017-").count(), 418);
-    body.replace("\"2017-", "\"2024-").into_bytes()
+    body.replace("\"2017-", &format!("\"{year}-")).into_bytes()
 }
 
 /// One canned answer.
@@ -102,7 +110,8 @@ struct Stub {
 }
 
 impl Stub {
-    /// Answers `routes[path]` for every request, 404 for an unknown path.
+    /// Answers `routes["path@YEAR"]` for a request with `time=YEAR`, else
+    /// `routes[path]`; 404 for an unknown path.
     fn start(routes: Vec<(&'static str, Reply)>) -> Stub {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base_url = format!("http://{}/data", listener.local_addr().unwrap());
@@ -147,13 +156,21 @@ fn answer(
     let path = target.split('?').next().unwrap_or_default().to_owned();
     // Recorded before answering: once the client has its answer, the request
     // is in the list.
-    seen.lock().unwrap().push(target);
-    let reply = routes.get(path.as_str()).cloned().unwrap_or(Reply {
-        status: 404,
-        reason: "Not Found",
-        content_type: "text/plain",
-        body: b"no such endpoint".to_vec(),
-    });
+    seen.lock().unwrap().push(target.clone());
+    let time = target
+        .split_once("time=")
+        .map(|(_, rest)| rest.split('&').next().unwrap_or_default().to_owned())
+        .unwrap_or_default();
+    let reply = routes
+        .get(format!("{path}@{time}").as_str())
+        .or_else(|| routes.get(path.as_str()))
+        .cloned()
+        .unwrap_or(Reply {
+            status: 404,
+            reason: "Not Found",
+            content_type: "text/plain",
+            body: b"no such endpoint".to_vec(),
+        });
     let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reply.reason);
     if reply.status != 204 {
         head.push_str(&format!(
@@ -274,7 +291,7 @@ fn assert_values(got: &BTreeMap<String, i64>, expected: &[(&str, i64)]) {
 }
 
 fn both_flows_of_a_year_are_fetched_and_stored(db: &TestDb) {
-    let imports = imports_as_2024();
+    let imports = imports_as(2024);
     let exports = fixture("exports-2024-hitech.json");
     let stub = Stub::start(vec![
         (IMPORTS_PATH, Reply::json(imports.clone())),
@@ -306,10 +323,11 @@ fn both_flows_of_a_year_are_fetched_and_stored(db: &TestDb) {
     assert_imports_request(imports_request.unwrap(), 2024, Some(KEY));
     assert_exports_request(exports_request.unwrap(), 2024, Some(KEY));
 
-    // Stored under the default id: 15 import and 12 export series.
+    // Stored under the default id: the months and years of 25 import and
+    // 24 export series.
     let store = Store::open(&db.store_url(), 2).unwrap();
     let got = values(&store, "census-hitech-2024");
-    assert_eq!(got.len(), 27, "{got:?}");
+    assert_eq!(got.len(), IMPORTS_ROWS + EXPORTS_ROWS, "{got:?}");
     let as_2024: Vec<(String, i64)> = IMPORTS_2017
         .iter()
         .map(|(k, v)| (k.replace("/2017", "/2024"), *v))
@@ -317,11 +335,22 @@ fn both_flows_of_a_year_are_fetched_and_stored(db: &TestDb) {
     let as_2024: Vec<(&str, i64)> = as_2024.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     assert_values(&got, &as_2024);
     assert_values(&got, &EXPORTS_2024);
-    assert_eq!(store.observation_count().unwrap(), 27);
+    assert_values(
+        &got,
+        &[
+            ("imports/biotechnology/KR/2024-01", 16_976_077),
+            ("imports/all-goods/KR/2024-01", 8_586_406_028),
+        ],
+    );
+    let rows = (IMPORTS_ROWS + EXPORTS_ROWS) as i64;
+    assert_eq!(store.observation_count().unwrap(), rows);
     let datasets = store.datasets().unwrap();
     assert_eq!(datasets.len(), 1);
     assert_eq!(datasets[0].source_format, "census");
-    let everything = format!("{:?}", store.latest_observations("census-hitech-2024").unwrap());
+    let everything = format!(
+        "{:?}",
+        store.latest_observations("census-hitech-2024").unwrap()
+    );
     assert!(!everything.contains(KEY), "the key was stored");
 
     // Saved as returned, and importable again.
@@ -342,7 +371,7 @@ fn both_flows_of_a_year_are_fetched_and_stored(db: &TestDb) {
     assert!(again.status.success(), "{}", output_text(&again));
     assert_eq!(values(&store, "from-saved"), got);
 
-    // Fetching the same year again is refused unless replaced.
+    // Fetching the same figures again is refused unless replaced.
     let args = [
         "fetch",
         "census",
@@ -356,16 +385,17 @@ fn both_flows_of_a_year_are_fetched_and_stored(db: &TestDb) {
     let refused = atp(db, &args);
     assert!(!refused.status.success());
     assert!(
-        output_text(&refused).contains("dataset \"census-hitech-2024\" already exists"),
+        output_text(&refused)
+            .contains("dataset \"census-hitech-2024\" already holds these figures as vintage"),
         "{}",
         output_text(&refused)
     );
     assert_key_not_printed(&refused);
-    assert_eq!(store.observation_count().unwrap(), 54);
+    assert_eq!(store.observation_count().unwrap(), 2 * rows);
     let replaced = atp(db, &[&args[..], &["--replace"]].concat());
     assert!(replaced.status.success(), "{}", output_text(&replaced));
     assert_key_not_printed(&replaced);
-    assert_eq!(store.observation_count().unwrap(), 54);
+    assert_eq!(store.observation_count().unwrap(), 2 * rows);
     assert_eq!(values(&store, "census-hitech-2024"), got);
 }
 
@@ -396,7 +426,7 @@ fn one_flow_without_a_key(db: &TestDb) {
 
     let store = Store::open(&db.store_url(), 2).unwrap();
     let got = values(&store, "imports-2017");
-    assert_eq!(got.len(), 15, "{got:?}");
+    assert_eq!(got.len(), IMPORTS_ROWS, "{got:?}");
     assert_values(&got, &IMPORTS_2017);
 }
 
@@ -418,7 +448,7 @@ fn the_key_can_come_from_the_environment(db: &TestDb) {
     assert_exports_request(&requests[0], 2024, Some(KEY));
     let store = Store::open(&db.store_url(), 2).unwrap();
     let got = values(&store, "census-hitech-2024");
-    assert_eq!(got.len(), 12, "{got:?}");
+    assert_eq!(got.len(), EXPORTS_ROWS, "{got:?}");
     assert_values(&got, &EXPORTS_2024);
 }
 
@@ -447,7 +477,7 @@ fn failed_downloads_say_why_and_write_nothing(db: &TestDb) {
     let store = Store::open(&db.store_url(), 2).unwrap();
     let before = store.observation_count().unwrap();
     let version = store.data_version().unwrap();
-    assert_eq!(before, 15);
+    assert_eq!(before, IMPORTS_ROWS as i64);
 
     let html_error =
         b"<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title></head>\
@@ -504,7 +534,7 @@ fn failed_downloads_say_why_and_write_nothing(db: &TestDb) {
     ];
     for (what, exports_reply, says) in cases {
         let stub = Stub::start(vec![
-            (IMPORTS_PATH, Reply::json(imports_as_2024())),
+            (IMPORTS_PATH, Reply::json(imports_as(2024))),
             (EXPORTS_PATH, exports_reply),
         ]);
         let out = atp(
@@ -579,8 +609,81 @@ fn failed_downloads_say_why_and_write_nothing(db: &TestDb) {
     assert_eq!(store.observation_count().unwrap(), before);
 }
 
+fn a_range_of_years_is_one_request_per_flow_and_year(db: &TestDb) {
+    let stub = Stub::start(vec![
+        (
+            "/data/timeseries/intltrade/imports/hitech@2017",
+            Reply::json(imports_as(2017)),
+        ),
+        (
+            "/data/timeseries/intltrade/imports/hitech@2018",
+            Reply::json(imports_as(2018)),
+        ),
+    ]);
+    let out = atp(
+        db,
+        &[
+            "fetch",
+            "census",
+            "--year",
+            "2017",
+            "--to-year",
+            "2018",
+            "--flow",
+            "imports",
+            "--base-url",
+            &stub.base_url,
+        ],
+    );
+    assert!(out.status.success(), "{}", output_text(&out));
+    let requests = stub.requests();
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert_imports_request(&requests[0], 2017, None);
+    assert_imports_request(&requests[1], 2018, None);
+    // One dataset named after the range, both years' months and years.
+    let store = Store::open(&db.store_url(), 2).unwrap();
+    let got = values(&store, "census-hitech-2017-2018");
+    assert_eq!(got.len(), 2 * IMPORTS_ROWS, "{got:?}");
+    assert_values(&got, &IMPORTS_2017);
+    assert_values(
+        &got,
+        &[
+            ("imports/biotechnology/KR/2018", 238_236_648),
+            ("imports/biotechnology/KR/2018-01", 16_976_077),
+        ],
+    );
+
+    // A range backwards, or too long, is refused before any request.
+    for (from, to, says) in [
+        ("2018", "2017", "--to-year 2017 is before --year 2018"),
+        (
+            "1980",
+            "2024",
+            "1980..2024 is 45 years; at most 40 per fetch",
+        ),
+    ] {
+        let out = atp(
+            db,
+            &[
+                "fetch",
+                "census",
+                "--year",
+                from,
+                "--to-year",
+                to,
+                "--base-url",
+                &stub.base_url,
+            ],
+        );
+        assert!(!out.status.success());
+        assert!(output_text(&out).contains(says), "{}", output_text(&out));
+    }
+    assert_eq!(stub.requests().len(), 2);
+}
+
 atp_testkit::on_both_databases!(
     both_flows_of_a_year_are_fetched_and_stored,
+    a_range_of_years_is_one_request_per_flow_and_year,
     one_flow_without_a_key,
     the_key_can_come_from_the_environment,
     failed_downloads_say_why_and_write_nothing,

@@ -146,7 +146,7 @@ fn malformed_files_write_nothing(db: &TestDb) {
         (
             "duplicate row",
             format!("{header}\n{body}\n{}\n", lines[3]),
-            "dataset,group,partner,year,flow",
+            "dataset,group,partner,period,flow",
         ),
         (
             "truncated file",
@@ -156,6 +156,17 @@ fn malformed_files_write_nothing(db: &TestDb) {
         (
             "bad year",
             good.replacen(",2014,imports,415000000,", ",20l4,imports,415000000,", 1),
+            "period",
+        ),
+        (
+            "bad month",
+            good.replacen(",2014,imports,415000000,", ",2014-13,imports,415000000,", 1),
+            "period",
+        ),
+        (
+            "bad year, under the column's older name",
+            good.replacen("partner,period,flow", "partner,year,flow", 1)
+                .replacen(",2014,imports,415000000,", ",20l4,imports,415000000,", 1),
             "year",
         ),
         ("empty file", String::new(), ""),
@@ -302,7 +313,10 @@ fn extra_partners_are_kept(db: &TestDb) {
     );
     store.import(&dataset, OnExisting::Refuse).unwrap();
     assert_eq!(store.extra_partners().unwrap(), extra);
-    assert_eq!(store.latest_observations("extra").unwrap()[0].key.partner, code);
+    assert_eq!(
+        store.latest_observations("extra").unwrap()[0].key.partner,
+        code
+    );
 }
 
 atp_testkit::on_both_databases!(
