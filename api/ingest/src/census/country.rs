@@ -544,14 +544,14 @@ pub fn read_country_workbook(
         .map_err(|e| IngestError::file(&place.file(), e.to_string()))?;
     for r in in_last_year() {
         for (f, month_cols) in [&cols.imports, &cols.exports].into_iter().enumerate() {
-            for m in published..12 {
-                if r.months[f][m] != 0 {
-                    let c = month_cols[m];
+            let later = r.months[f].iter().zip(month_cols.iter()).skip(published);
+            for (&value, &c) in later {
+                if value != 0 {
                     return Err(place.err(
                         r.index,
                         &header_name(c),
                         c,
-                        &as_millions(r.months[f][m]),
+                        &as_millions(value),
                         format!(
                             "0: the file publishes {last_year} up to month {published:02} (the \
                              world total has no trade after it), so a later month is not \
@@ -625,7 +625,8 @@ pub fn read_country_workbook(
         .into_iter()
         .enumerate()
         {
-            for m in 0..months_published {
+            let months = r.months[f].iter().zip(month_cols.iter()).take(months_published);
+            for (m, (&value_usd, &col)) in months.enumerate() {
                 let key = SeriesKey {
                     measure: Measure::from(flow),
                     group,
@@ -635,8 +636,8 @@ pub fn read_country_workbook(
                 };
                 emit(Observation {
                     key,
-                    value_usd: r.months[f][m],
-                    provenance: provenance(&r.code, &r.name, month_cols[m], r.rounding_usd, false),
+                    value_usd,
+                    provenance: provenance(&r.code, &r.name, col, r.rounding_usd, false),
                 });
                 count += 1;
             }
