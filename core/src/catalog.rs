@@ -6,7 +6,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::dataset::DatasetInfo;
-use crate::observation::Observation;
+use crate::observation::{Observation, SeriesKey, Status};
 use crate::partner::{PartnerCode, PartnerKind};
 use crate::period::Period;
 
@@ -199,17 +199,23 @@ impl StoredDataset {
 pub fn checksum(observations: &[Observation]) -> String {
     let mut sorted: Vec<&Observation> = observations.iter().collect();
     sorted.sort_by_key(|o| o.key);
+    checksum_sorted(
+        sorted
+            .into_iter()
+            .map(|o| (o.key, o.value_usd, o.provenance.status)),
+    )
+}
+
+/// [`checksum`] of figures given already sorted by key (a read model's).
+pub fn checksum_sorted(figures: impl Iterator<Item = (SeriesKey, i64, Status)>) -> String {
     let mut h = Sha256::new();
-    for o in sorted {
-        h.update(
-            format!(
-                "{}\t{}\t{}\n",
-                o.key,
-                o.value_usd,
-                o.provenance.status.as_str()
-            )
-            .as_bytes(),
-        );
+    let mut line = String::new();
+    for (key, value_usd, status) in figures {
+        use std::fmt::Write as _;
+        line.clear();
+        // Writing to a String cannot fail.
+        let _ = writeln!(line, "{key}\t{value_usd}\t{}", status.as_str());
+        h.update(line.as_bytes());
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -70,10 +70,10 @@ impl Builtins {
     }
 }
 
+/// A built-in dataset's description; what it says of its figures (count,
+/// checksum, last period) is filled in from them as they are indexed.
 fn stored(
     info: DatasetInfo,
-    format: SourceFormat,
-    observations: &[Observation],
     quality_notes: Vec<String>,
     published_on: Option<&str>,
     started: &str,
@@ -81,11 +81,11 @@ fn stored(
     StoredDataset {
         info,
         quality_notes,
-        source_format: format.as_str().to_owned(),
+        source_format: SourceFormat::Builtin.as_str().to_owned(),
         imported_at: started.to_owned(),
-        row_count: observations.len() as i64,
-        checksum: atp_core::catalog::checksum(observations),
-        last_period: atp_core::catalog::last_period(observations),
+        row_count: 0,
+        checksum: String::new(),
+        last_period: None,
         published_on: published_on.map(str::to_owned),
     }
 }
@@ -119,58 +119,63 @@ fn census_atp_info() -> DatasetInfo {
 }
 
 /// Reads every built-in dataset. `started` is the process start time
-/// (RFC 3339): what a built-in vintage gives as its import time.
+/// (RFC 3339): what a built-in vintage gives as its import time. Figures go
+/// straight from the reader into the read model's index (one provenance
+/// shared by the figures that have it), never all held as observations.
 pub fn load(started: &str) -> Result<Builtins, BuiltinError> {
     // The latest country.xlsx: every row into census-country; its ATP
     // total before 2024 into census-atp too.
     let (name, bytes) = COUNTRY_LATEST;
-    let mut country_obs: Vec<Observation> = Vec::new();
-    let mut atp_obs: Vec<Observation> = Vec::new();
     let first_2024 = Year::new(2024).map_err(|e| IngestError::file(name, e.to_string()))?;
+    let mut country = DatasetBuilder::new(stored(
+        atp_ingest::country_workbook_info(CENSUS_COUNTRY_ID, "", "built in"),
+        Vec::new(),
+        None,
+        started,
+    ));
+    let mut atp = DatasetBuilder::new(stored(census_atp_info(), Vec::new(), None, started));
+    let mut from_workbook = 0usize;
     let book = country::read_country_workbook(name, bytes, &mut |o| {
         if o.key.group == GroupId::All && o.key.period.year() < first_2024 {
-            atp_obs.push(o.clone());
+            atp.push(o.clone());
+            from_workbook += 1;
         }
-        country_obs.push(o);
+        country.push(o);
     })?;
-    let mut country_notes = book.notes.clone();
-    country_notes.extend(book.incomplete_years.iter().map(ToString::to_string));
-    let country_info = atp_ingest::country_workbook_info(
-        CENSUS_COUNTRY_ID,
-        &book.last_month.to_string(),
-        "built in",
-    );
-    let country_stored = stored(
-        country_info,
-        SourceFormat::Builtin,
-        &country_obs,
-        country_notes,
-        country::published_on(book.last_month),
-        started,
-    );
-    let country_view = build(country_stored, country_obs);
+    let mut country_view = country.finish_describing();
+    let data_to = book.last_month.to_string();
+    country_view.stored.info =
+        atp_ingest::country_workbook_info(CENSUS_COUNTRY_ID, &data_to, "built in");
+    country_view.stored.published_on = country::published_on(book.last_month).map(str::to_owned);
+    country_view.stored.quality_notes = book
+        .notes
+        .iter()
+        .cloned()
+        .chain(book.incomplete_years.iter().map(ToString::to_string))
+        .collect();
 
     // 2024 from the later copy.
     let (csv_name, csv_bytes) = ATP_TOTAL_2024;
     let citation = format!("{}, a later copy with data to 2024-12", country::CITATION);
     let months_2024 = atp_total::parse_atp_total(csv_name, csv_bytes, &citation)?;
-    let revised = revisions_note(&atp_obs_of(&country_view), &months_2024);
-    atp_obs.extend(months_2024);
-    let mut atp_notes = vec![format!(
-        "{} values: 1989-01..2023-12 from {name}, 2024 from {csv_name}",
-        atp_obs.len()
-    )];
-    atp_notes.extend(revised);
-    let atp_period = atp_core::catalog::last_period(&atp_obs);
-    let atp_stored = stored(
-        census_atp_info(),
-        SourceFormat::Builtin,
-        &atp_obs,
-        atp_notes,
-        atp_period.and_then(country::published_on),
-        started,
-    );
-    let atp_view = build(atp_stored, atp_obs);
+    let revised = revisions_note(&country_view, &months_2024);
+    let from_csv = months_2024.len();
+    for o in months_2024 {
+        atp.push(o);
+    }
+    let mut atp_view = atp.finish_describing();
+    atp_view.stored.quality_notes = std::iter::once(format!(
+        "{} values: {from_workbook} (1989-01..2023-12) from {name}, {from_csv} (2024) from \
+         {csv_name}",
+        from_workbook + from_csv
+    ))
+    .chain(revised)
+    .collect();
+    atp_view.stored.published_on = atp_view
+        .stored
+        .last_period
+        .and_then(country::published_on)
+        .map(str::to_owned);
 
     // The brief, with what the Census ATP total says of its totals.
     let brief = atp_core::builtin::brief().map_err(Clone::clone)?;
@@ -183,17 +188,12 @@ pub fn load(started: &str) -> Result<Builtins, BuiltinError> {
             )
         })
         .collect();
-    let brief_stored = stored(
-        brief.info.clone(),
-        SourceFormat::Builtin,
-        &brief.observations,
-        Vec::new(),
-        None,
-        started,
-    );
-    let brief_view = build(brief_stored, brief.observations.clone());
+    let mut builder = DatasetBuilder::new(stored(brief.info.clone(), Vec::new(), None, started));
+    for o in &brief.observations {
+        builder.push(o.clone());
+    }
+    let mut brief_view = builder.finish_describing();
     brief_notes.extend(against_census(&brief_view, &atp_view));
-    let mut brief_view = brief_view;
     brief_view.stored.quality_notes = brief_notes;
 
     Ok(Builtins {
@@ -206,34 +206,14 @@ pub fn load(started: &str) -> Result<Builtins, BuiltinError> {
     })
 }
 
-fn build(stored: StoredDataset, observations: Vec<Observation>) -> DatasetView {
-    let mut b = DatasetBuilder::new(stored);
-    for o in observations {
-        b.push(o);
-    }
-    b.finish()
-}
-
-/// The 2024 months of the ATP total in the workbook view.
-fn atp_obs_of(view: &DatasetView) -> Vec<(atp_core::SeriesKey, i64)> {
-    view.facts
-        .iter()
-        .filter(|f| f.key.group == GroupId::All && !f.key.period.is_annual())
-        .map(|f| (f.key, f.value_usd))
-        .collect()
-}
-
-/// How the later copy revises the months both hold.
-fn revisions_note(
-    workbook: &[(atp_core::SeriesKey, i64)],
-    later: &[Observation],
-) -> Option<String> {
+/// How the later copy revises the months of 2024 both hold.
+fn revisions_note(workbook: &DatasetView, later: &[Observation]) -> Option<String> {
     let mut both = 0;
     let mut revised = 0;
     for o in later {
-        if let Some((_, v)) = workbook.iter().find(|(k, _)| *k == o.key) {
+        if let Some(f) = workbook.get(&o.key) {
             both += 1;
-            revised += usize::from(*v != o.value_usd);
+            revised += usize::from(f.value_usd != o.value_usd);
         }
     }
     (both > 0).then(|| {

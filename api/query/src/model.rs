@@ -108,6 +108,21 @@ impl DatasetBuilder {
     pub fn finish(self) -> DatasetView {
         DatasetView::from_facts(self.stored, self.facts)
     }
+
+    /// [`DatasetBuilder::finish`], first filling in what the description
+    /// says of the figures (their count, checksum and last period) from the
+    /// figures themselves: for data that is read (built in), not stored.
+    pub fn finish_describing(mut self) -> DatasetView {
+        self.facts.sort_unstable_by_key(|f| f.key);
+        self.stored.row_count = i64::try_from(self.facts.len()).unwrap_or(i64::MAX);
+        self.stored.checksum = atp_core::catalog::checksum_sorted(
+            self.facts
+                .iter()
+                .map(|f| (f.key, f.value_usd, f.provenance.status)),
+        );
+        self.stored.last_period = self.facts.iter().map(|f| f.key.period).max();
+        self.finish()
+    }
 }
 
 /// What a source printed besides its levels: its ratios (growth rates,
