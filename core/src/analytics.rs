@@ -331,7 +331,10 @@ mod tests {
         assert_eq!(surplus_to_deficit.cagr_pct, Err(Undefined::SignChange));
         assert!(surplus_to_deficit.change_pct.unwrap() < -1000.0);
 
-        assert_eq!(growth_between(10, 20, 0.0).cagr_pct, Err(Undefined::NoPeriod));
+        assert_eq!(
+            growth_between(10, 20, 0.0).cagr_pct,
+            Err(Undefined::NoPeriod)
+        );
         assert!(close(growth_between(10, 0, 5.0).cagr_pct.unwrap(), -100.0));
         for g in [zero, deficit_start, surplus_to_deficit] {
             for m in [g.change_pct, g.multiple, g.cagr_pct].into_iter().flatten() {

@@ -242,18 +242,35 @@ mod tests {
         for good in ["2024-08-06", "2024-02-29", "2000-02-29"] {
             assert!(check_date("published_on", good).is_ok(), "{good}");
         }
-        for bad in ["2023-02-29", "1900-02-29", "2024-13-01", "2024-1-01", "24-01-01", "2024-04-31", ""] {
-            assert_eq!(check_date("published_on", bad).unwrap_err().field, "published_on");
+        for bad in [
+            "2023-02-29",
+            "1900-02-29",
+            "2024-13-01",
+            "2024-1-01",
+            "24-01-01",
+            "2024-04-31",
+            "",
+        ] {
+            assert_eq!(
+                check_date("published_on", bad).unwrap_err().field,
+                "published_on"
+            );
         }
     }
 
     #[test]
     fn the_last_period_is_the_latest_month_if_any() {
         let ds = crate::builtin::brief().unwrap();
-        assert_eq!(last_period(&ds.observations).map(|p| p.to_string()), Some("2024".to_owned()));
+        assert_eq!(
+            last_period(&ds.observations).map(|p| p.to_string()),
+            Some("2024".to_owned())
+        );
         let mut monthly = ds.observations[0].clone();
         monthly.key.period = Period::try_from("2023-05").unwrap();
         let both = vec![ds.observations[0].clone(), monthly];
-        assert_eq!(last_period(&both).map(|p| p.to_string()), Some("2023-05".to_owned()));
+        assert_eq!(
+            last_period(&both).map(|p| p.to_string()),
+            Some("2023-05".to_owned())
+        );
     }
 }

@@ -318,12 +318,8 @@ impl TryFrom<&str> for GroupId {
             return Ok(GroupId::NonAtp);
         }
         Group::try_from(value).map(GroupId::Group).map_err(|_| {
-            InvalidValue::not_in_list(
-                "group",
-                value,
-                GroupId::every_value().map(GroupId::as_str),
-            )
-            .also_accepting("or a Census code 00..10")
+            InvalidValue::not_in_list("group", value, GroupId::every_value().map(GroupId::as_str))
+                .also_accepting("or a Census code 00..10")
         })
     }
 }

@@ -164,7 +164,10 @@ impl Period {
 
     /// The year and month the period ends in (December for a year).
     pub fn end_month(self) -> (u16, u8) {
-        (self.year.get(), if self.is_annual() { 12 } else { self.month })
+        (
+            self.year.get(),
+            if self.is_annual() { 12 } else { self.month },
+        )
     }
 
     /// The first day of the period, `YYYY-MM-DD`.
@@ -258,7 +261,9 @@ mod tests {
         assert_eq!(p("2024-03").month(), Some(3));
         assert_eq!(p(" 2024-12 ").to_string(), "2024-12");
         assert_eq!(p("2024").to_string(), "2024");
-        for bad in ["2024-13", "2024-00", "2024-3", "2024-003", "24-03", "2024-", "2024/03", "x"] {
+        for bad in [
+            "2024-13", "2024-00", "2024-3", "2024-003", "24-03", "2024-", "2024/03", "x",
+        ] {
             let err = Period::try_from(bad).unwrap_err();
             assert_eq!(err.field, "period");
             assert!(err.to_string().contains("YYYY-MM"), "{bad}: {err}");
@@ -267,7 +272,13 @@ mod tests {
 
     #[test]
     fn years_sort_before_months_and_months_in_time() {
-        let mut v = vec![p("2024-02"), p("2023"), p("2023-12"), p("2024"), p("2024-01")];
+        let mut v = vec![
+            p("2024-02"),
+            p("2023"),
+            p("2023-12"),
+            p("2024"),
+            p("2024-01"),
+        ];
         v.sort();
         let s: Vec<String> = v.iter().map(Period::to_string).collect();
         assert_eq!(s, ["2023", "2024", "2023-12", "2024-01", "2024-02"]);

@@ -76,7 +76,10 @@ fn totals_and_groups_are_complete_for_both_years() {
     assert_eq!(ds.groups_covered().len(), 9);
     assert!(!ds.groups_covered().contains(&Group::Weapons));
     assert_eq!(
-        ds.periods().iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+        ds.periods()
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>(),
         ["2014", "2024"]
     );
 }

@@ -254,13 +254,21 @@ fn against_census(brief: &DatasetView, census: &DatasetView) -> Vec<String> {
         frequency: atp_core::Frequency::Annual,
         periods: PeriodFilter::All,
     };
-    let (rows, _) =
-        atp_query::comparison::compare(&model, brief, census, &sel, &[Measure::Imports, Measure::Exports]);
+    let (rows, _) = atp_query::comparison::compare(
+        &model,
+        brief,
+        census,
+        &sel,
+        &[Measure::Imports, Measure::Exports],
+    );
     let mut notes = Vec::new();
     let mut periods: Vec<Period> = rows.iter().map(|r| r.key.period).collect();
     periods.dedup();
     for period in periods {
-        let at = |m: Measure| rows.iter().find(|r| r.key.period == period && r.key.measure == m);
+        let at = |m: Measure| {
+            rows.iter()
+                .find(|r| r.key.period == period && r.key.measure == m)
+        };
         let (Some(m), Some(x)) = (at(Measure::Imports), at(Measure::Exports)) else {
             continue;
         };
@@ -327,7 +335,9 @@ mod tests {
         assert_eq!(country.stored.published_on.as_deref(), Some("2024-08-06"));
         let key = |s: &str| atp_core::SeriesKey::try_from(s).unwrap();
         assert_eq!(
-            country.get(&key("imports/all-goods/KR/2017-01")).map(|f| f.value_usd),
+            country
+                .get(&key("imports/all-goods/KR/2017-01"))
+                .map(|f| f.value_usd),
             Some(5_953_946_323)
         );
         assert!(country.get(&key("imports/all-goods/WLD/2024-07")).is_none());

@@ -458,9 +458,9 @@ fn export(
     output: Option<PathBuf>,
 ) -> Result<(), CliError> {
     let model = service(url)?.load_model(None)?;
-    let vintages = model.vintages(dataset).ok_or_else(|| {
-        CliError::Store(StoreError::DatasetNotFound(dataset.to_owned()))
-    })?;
+    let vintages = model
+        .vintages(dataset)
+        .ok_or_else(|| CliError::Store(StoreError::DatasetNotFound(dataset.to_owned())))?;
     let view = match vintage {
         Some(v) => vintages.vintage(v).ok_or_else(|| {
             CliError::Store(StoreError::VintageNotFound {
@@ -535,8 +535,7 @@ fn serve(url: &DatabaseUrl, config: &Config) -> Result<(), CliError> {
     let listener = std::net::TcpListener::bind(bind).map_err(listen_error)?;
     let address = listener.local_addr().map_err(listen_error)?;
     tracing::info!(%address, database = %url, "listening");
-    let service: Arc<dyn atp_http::DataStore> =
-        Arc::new(Service::with_builtins(store, builtins));
+    let service: Arc<dyn atp_http::DataStore> = Arc::new(Service::with_builtins(store, builtins));
     atp_http::serve(listener, service, config.server_settings()).map_err(CliError::Server)
 }
 

@@ -28,9 +28,7 @@ impl YearSpan {
         atp_core::Year::new(first).map_err(|e| bad(e.to_string()))?;
         atp_core::Year::new(last).map_err(|e| bad(e.to_string()))?;
         if last < first {
-            return Err(bad(format!(
-                "--to-year {last} is before --year {first}"
-            )));
+            return Err(bad(format!("--to-year {last} is before --year {first}")));
         }
         if last - first + 1 > Self::MAX_YEARS {
             return Err(bad(format!(
@@ -240,8 +238,18 @@ mod tests {
     #[test]
     fn year_spans_are_bounded() {
         assert_eq!(YearSpan::new(2013, 2018).unwrap().years().count(), 6);
-        assert!(YearSpan::new(2018, 2013).unwrap_err().to_string().contains("before"));
-        assert!(YearSpan::new(1950, 2024).unwrap_err().to_string().contains("at most 40"));
+        assert!(
+            YearSpan::new(2018, 2013)
+                .unwrap_err()
+                .to_string()
+                .contains("before")
+        );
+        assert!(
+            YearSpan::new(1950, 2024)
+                .unwrap_err()
+                .to_string()
+                .contains("at most 40")
+        );
         assert!(YearSpan::new(1800, 1801).is_err());
     }
 }

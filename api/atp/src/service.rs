@@ -228,7 +228,8 @@ impl Service {
             let id = stored.info.id.clone();
             let vintage = stored.info.vintage.clone();
             let mut builder = DatasetBuilder::new(stored);
-            self.store.each_observation(&id, &vintage, |o| builder.push(o))?;
+            self.store
+                .each_observation(&id, &vintage, |o| builder.push(o))?;
             views.push(Arc::new(builder.finish()));
         }
         let mut extra = builtins.extra_partners.clone();

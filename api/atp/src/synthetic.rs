@@ -421,7 +421,11 @@ mod tests {
         generate(&monthly, |o| months.push(o)).unwrap();
         assert_eq!(months.len(), monthly.rows());
         assert_eq!(monthly.rows(), 12 * yearly.rows());
-        assert!(months.iter().all(|o| o.key.period.month().is_some() && o.value_usd >= 0));
+        assert!(
+            months
+                .iter()
+                .all(|o| o.key.period.month().is_some() && o.value_usd >= 0)
+        );
         // The months of a series sum to the year the annual spec gives.
         for y in &years {
             let sum: i64 = months

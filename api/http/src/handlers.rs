@@ -524,7 +524,11 @@ fn coverage(ds: &DatasetView) -> Coverage {
     };
     Coverage {
         first_period: ds.periods.iter().min_by_key(in_time).map(|p| p.to_string()),
-        last_period: ds.periods.iter().max_by_key(|p| p.end_month()).map(|p| p.to_string()),
+        last_period: ds
+            .periods
+            .iter()
+            .max_by_key(|p| p.end_month())
+            .map(|p| p.to_string()),
         periods: ds.periods.len(),
         frequencies: ds.frequencies().iter().map(|f| f.as_str()).collect(),
         period_ranges: query::period_ranges(&ds.periods),
@@ -801,7 +805,9 @@ pub async fn list_periods(
             )?;
             let mut counts: BTreeMap<atp_core::Period, usize> = BTreeMap::new();
             for f in &ds.facts {
-                if q.frequency.is_none_or(|fr| fr.frequency() == f.key.period.frequency()) {
+                if q.frequency
+                    .is_none_or(|fr| fr.frequency() == f.key.period.frequency())
+                {
                     *counts.entry(f.key.period).or_default() += 1;
                 }
             }
@@ -924,7 +930,13 @@ pub async fn list_dataset_vintages(
                 .map(|v| VintageRecord::new(v, v.vintage() == latest))
                 .collect();
             let page = PageRequest::all(records.len());
-            let meta = meta(model, Some(vintages.latest()), raw, FormatOnlyQuery::NAMES, &[]);
+            let meta = meta(
+                model,
+                Some(vintages.latest()),
+                raw,
+                FormatOnlyQuery::NAMES,
+                &[],
+            );
             render_listing(records, page, meta, params::chosen(q.format, accept))
         })
         .await
@@ -990,7 +1002,12 @@ fn data_scope<'m>(
     model: &'m ReadModel,
     q: &DataQuery,
 ) -> Result<(&'m DatasetView, Selection, Transform), ApiError> {
-    let ds = params::dataset_vintage(model, q.dataset.as_ref(), q.vintage.as_ref(), q.as_of.as_ref())?;
+    let ds = params::dataset_vintage(
+        model,
+        q.dataset.as_ref(),
+        q.vintage.as_ref(),
+        q.as_of.as_ref(),
+    )?;
     let periods = params::periods(
         ds,
         q.frequency,
@@ -1004,7 +1021,12 @@ fn data_scope<'m>(
     Ok((ds, sel, transform))
 }
 
-fn transformed(v: &(atp_core::analytics::Computed<query::series::UnitValue>, Option<atp_core::Period>)) -> Transformed {
+fn transformed(
+    v: &(
+        atp_core::analytics::Computed<query::series::UnitValue>,
+        Option<atp_core::Period>,
+    ),
+) -> Transformed {
     Transformed {
         value: v.0,
         base: v.1,
@@ -1400,19 +1422,26 @@ pub async fn list_revisions(
                     )
                 })?,
             };
-            let periods = params::periods(newer, q.frequency, q.period.as_ref(), None, q.from, q.to)?;
+            let periods =
+                params::periods(newer, q.frequency, q.period.as_ref(), None, q.from, q.to)?;
             let sel = params::selection(model, q.group.as_ref(), q.partner.as_ref(), periods)?;
             let measures = params::measures(q.flow.as_ref());
             let order = params::sort::<RevisionRecord>(q.sort.as_ref())?;
-            let (rows, counts) =
-                query::comparison::revisions(model, older, newer, &sel, &measures);
+            let (rows, counts) = query::comparison::revisions(model, older, newer, &sel, &measures);
             let mut records: Vec<RevisionRecord> = rows
                 .iter()
                 .map(|r| RevisionRecord::new(older, newer, r))
                 .collect();
             sort_records(&mut records, &order);
             let page = PageRequest::new(q.limit, q.offset);
-            let mut meta = data_meta(model, newer, raw, RevisionsQuery::NAMES, &sel, records.len());
+            let mut meta = data_meta(
+                model,
+                newer,
+                raw,
+                RevisionsQuery::NAMES,
+                &sel,
+                records.len(),
+            );
             if records.is_empty() && counts.in_both > 0 {
                 meta.notice = None;
             }
@@ -1462,14 +1491,17 @@ pub async fn list_comparison(
             let ds = params::dataset_vintage(model, Some(&q.dataset), q.vintage.as_ref(), None)?;
             let against = {
                 let v = params::vintages(model, Some(&q.against)).map_err(|e| match e {
-                    ApiError::InvalidParameter { value, expected, allowed, .. } => {
-                        ApiError::InvalidParameter {
-                            parameter: "against".to_owned(),
-                            value,
-                            expected,
-                            allowed,
-                        }
-                    }
+                    ApiError::InvalidParameter {
+                        value,
+                        expected,
+                        allowed,
+                        ..
+                    } => ApiError::InvalidParameter {
+                        parameter: "against".to_owned(),
+                        value,
+                        expected,
+                        allowed,
+                    },
                     other => other,
                 })?;
                 match &q.against_vintage {
@@ -1497,7 +1529,8 @@ pub async fn list_comparison(
                 counts.only_second,
                 against.id()
             ));
-            meta.notes.extend(query::comparison::coverage_notes(ds, against));
+            meta.notes
+                .extend(query::comparison::coverage_notes(ds, against));
             render_listing(records, page, meta, params::chosen(q.format, accept))
         })
         .await

@@ -153,7 +153,9 @@ impl Metrics {
         let mut newest: Option<SystemTime> = None;
         for dataset in model.datasets() {
             let rows: i64 = dataset.all().map(|v| v.stored.row_count).sum();
-            self.dataset_rows.with_label_values(&[dataset.id()]).set(rows);
+            self.dataset_rows
+                .with_label_values(&[dataset.id()])
+                .set(rows);
             for ds in dataset.all() {
                 if let Ok(t) = humantime::parse_rfc3339_weak(&ds.stored.imported_at) {
                     newest = newest.max(Some(t));

@@ -896,7 +896,11 @@ pub fn dataset_vintage<'m>(
 }
 
 /// The period of `latest` in a dataset for a frequency.
-fn latest(ds: &DatasetView, frequency: Frequency, parameter: &'static str) -> Result<Period, ApiError> {
+fn latest(
+    ds: &DatasetView,
+    frequency: Frequency,
+    parameter: &'static str,
+) -> Result<Period, ApiError> {
     ds.periods_of(frequency).last().copied().ok_or_else(|| {
         ApiError::invalid(
             parameter,

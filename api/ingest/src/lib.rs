@@ -413,7 +413,9 @@ pub fn country_workbook_info(id: &str, data_to: &str, retrieved: &str) -> Datase
             "Census groupings (continents, regions, trade agreements) are partners of kind \
              grouping: never ranked or summed with countries."
                 .to_owned(),
-            format!("Retrieved or imported {retrieved}; each release is one vintage: later ones revise earlier months."),
+            format!(
+                "Retrieved or imported {retrieved}; each release is one vintage: later ones revise earlier months."
+            ),
         ],
     }
 }

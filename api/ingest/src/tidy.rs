@@ -13,8 +13,8 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use atp_core::{
-    Citation, Derivation, GroupId, Measure, Observation, PartnerCode, Provenance, SeriesKey,
-    Period, Status,
+    Citation, Derivation, GroupId, Measure, Observation, PartnerCode, Period, Provenance,
+    SeriesKey, Status,
 };
 
 use super::IngestError;
@@ -419,8 +419,12 @@ d1,all,WLD,2024,imports,60,reported,x
         let old_name = monthly.replace(",period,", ",year,");
         let (_, same) = parse("m.csv", old_name.as_bytes(), None).unwrap();
         assert_eq!(same, obs);
-        let e = parse("m.csv", old_name.replace("2024-03", "2024-13").as_bytes(), None)
-            .unwrap_err();
+        let e = parse(
+            "m.csv",
+            old_name.replace("2024-03", "2024-13").as_bytes(),
+            None,
+        )
+        .unwrap_err();
         assert_eq!((e.row, e.field.as_deref()), (Some(2), Some("year")));
         assert!(e.expected.contains("YYYY-MM"), "{e}");
         let both = monthly.replace(",citation\n", ",citation,year\n");

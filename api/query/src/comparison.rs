@@ -5,8 +5,8 @@
 use atp_core::analytics::{self, Computed};
 use atp_core::{Measure, PartnerKind, SeriesKey};
 
-use crate::model::{DatasetView, Fact, ReadModel};
 use crate::Selection;
+use crate::model::{DatasetView, Fact, ReadModel};
 
 /// One value in both sets.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,7 +53,10 @@ fn pairs<'m>(
     let wanted = |f: &Fact| {
         measures.contains(&f.key.measure)
             && sel.groups.as_ref().is_none_or(|g| g.contains(&f.key.group))
-            && sel.partners.as_ref().is_none_or(|p| p.contains(&f.key.partner))
+            && sel
+                .partners
+                .as_ref()
+                .is_none_or(|p| p.contains(&f.key.partner))
             && sel.period(f.key.period)
     };
     let (a, b) = (&first.facts, &second.facts);
@@ -132,8 +135,7 @@ pub fn compare<'m>(
     let counts = pairs(model, dataset, against, sel, measures, |a, b, kind| {
         let difference_usd = analytics::difference(a.value_usd, b.value_usd);
         let difference_pct = match b.value_usd {
-            base if base > 0 => difference_usd
-                .map(|d| d as f64 / base as f64 * 100.0),
+            base if base > 0 => difference_usd.map(|d| d as f64 / base as f64 * 100.0),
             base => analytics::percent_change(base, a.value_usd),
         };
         rows.push(PairRow {
@@ -186,7 +188,12 @@ pub fn coverage_notes(first: &DatasetView, second: &DatasetView) -> Vec<String> 
 /// difference is no larger than half the sum of their intervals' widths
 /// (a figure printed to 1억 may be 5천만 off the true value). `None` when
 /// one of them has no known precision.
-pub fn within_rounding(first: &DatasetView, a: &Fact, second: &DatasetView, b: &Fact) -> Option<bool> {
+pub fn within_rounding(
+    first: &DatasetView,
+    a: &Fact,
+    second: &DatasetView,
+    b: &Fact,
+) -> Option<bool> {
     let tolerance = (first.width(a) + second.width(b)) / 2.0;
     if !tolerance.is_finite() {
         return None;
@@ -325,6 +332,9 @@ mod tests {
         assert_eq!(r.difference_usd, Ok(762_000_000_000 - 763_239_061_303));
         assert!((r.difference_pct.unwrap() + 0.1623).abs() < 1e-3);
         // 1,239,061,303 apart: more than half of 1e9 + 1.
-        assert_eq!(within_rounding(&brief, r.first, &census, r.second), Some(false));
+        assert_eq!(
+            within_rounding(&brief, r.first, &census, r.second),
+            Some(false)
+        );
     }
 }

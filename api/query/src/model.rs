@@ -261,9 +261,7 @@ impl DatasetView {
 
     /// The periods of one frequency, ascending.
     pub fn periods_of(&self, frequency: Frequency) -> &[Period] {
-        let start = self
-            .periods
-            .partition_point(|p| p.frequency() < frequency);
+        let start = self.periods.partition_point(|p| p.frequency() < frequency);
         let len = self.periods[start..].partition_point(|p| p.frequency() == frequency);
         &self.periods[start..start + len]
     }

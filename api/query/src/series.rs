@@ -64,7 +64,9 @@ impl Units {
             Units::Ch1 => "the change from a year ago, in US dollars",
             Units::Pch => "the percent change from the previous period",
             Units::Pc1 => "the percent change from a year ago",
-            Units::Pca => "the compounded annual rate of change from the previous period, in percent",
+            Units::Pca => {
+                "the compounded annual rate of change from the previous period, in percent"
+            }
             Units::Log => "the natural log of the level in US dollars",
         }
     }
@@ -268,7 +270,10 @@ mod tests {
             rolling: Some(Rolling::Trailing12),
         };
         // 2023-12: the twelve months of 2023, 100..210.
-        assert_eq!(at(ttm, "2023-12"), Ok(UnitValue::Usd((0..12).map(|k| 100 + 10 * k).sum())));
+        assert_eq!(
+            at(ttm, "2023-12"),
+            Ok(UnitValue::Usd((0..12).map(|k| 100 + 10 * k).sum()))
+        );
         assert_eq!(at(ttm, "2023-11"), Err(Undefined::MissingValue));
         let ytd = Transform {
             units: Units::Lin,
@@ -290,18 +295,30 @@ mod tests {
     #[test]
     fn undefined_cases_have_reasons() {
         let zero = |_: Period| Some(Ok(0));
-        assert_eq!(units(Units::Log).apply(&zero, p("2024")).0, Err(Undefined::ZeroBase));
-        assert_eq!(units(Units::Pch).apply(&zero, p("2024")).0, Err(Undefined::ZeroBase));
+        assert_eq!(
+            units(Units::Log).apply(&zero, p("2024")).0,
+            Err(Undefined::ZeroBase)
+        );
+        assert_eq!(
+            units(Units::Pch).apply(&zero, p("2024")).0,
+            Err(Undefined::ZeroBase)
+        );
         let negative = |_: Period| Some(Ok(-5));
         assert_eq!(
             units(Units::Log).apply(&negative, p("2024")).0,
             Err(Undefined::NegativeBase)
         );
         let huge = |q: Period| Some(Ok(if q == p("2024") { i64::MAX } else { i64::MIN }));
-        assert_eq!(units(Units::Chg).apply(&huge, p("2024")).0, Err(Undefined::Overflow));
+        assert_eq!(
+            units(Units::Chg).apply(&huge, p("2024")).0,
+            Err(Undefined::Overflow)
+        );
         for u in Units::ALL {
             assert_eq!(Units::from_name(u.as_str()), Some(u));
         }
-        assert_eq!(Rolling::from_name("YEAR-TO-DATE"), Some(Rolling::YearToDate));
+        assert_eq!(
+            Rolling::from_name("YEAR-TO-DATE"),
+            Some(Rolling::YearToDate)
+        );
     }
 }

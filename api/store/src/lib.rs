@@ -367,10 +367,9 @@ impl Store {
         conn.transaction(|conn| {
             diesel::delete(observations::table.filter(observations::dataset_id.eq(id)))
                 .execute(conn)?;
-            let n = diesel::delete(
-                dataset_vintages::table.filter(dataset_vintages::dataset_id.eq(id)),
-            )
-            .execute(conn)?;
+            let n =
+                diesel::delete(dataset_vintages::table.filter(dataset_vintages::dataset_id.eq(id)))
+                    .execute(conn)?;
             if n > 0 {
                 bump_data_version(conn)?;
             }

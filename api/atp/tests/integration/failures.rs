@@ -476,8 +476,16 @@ fn the_service_comes_back_ready_after_losing_its_built_in_dataset(db: &TestDb) {
     assert_eq!(readiness(&first), "ready");
     drop(first);
     let store = Store::open(&db.store_url(), 1).unwrap();
-    assert_eq!(store.observation_count().unwrap(), 0, "nothing built in is stored");
-    assert!(!store.delete_dataset(atp_core::builtin::BRIEF_DATASET_ID).unwrap());
+    assert_eq!(
+        store.observation_count().unwrap(),
+        0,
+        "nothing built in is stored"
+    );
+    assert!(
+        !store
+            .delete_dataset(atp_core::builtin::BRIEF_DATASET_ID)
+            .unwrap()
+    );
     let again = spawn_server(&[("ATP_DATABASE_URL", &db.url)], &[], &[]);
     assert_eq!(readiness(&again), "ready");
     let (status, _, korea) = get(&again.url("/v1/imports?partner=KR&group=all&year=2024"));

@@ -321,7 +321,10 @@ fn both_flows_of_a_year_are_fetched_and_stored(db: &TestDb) {
     let datasets = store.datasets().unwrap();
     assert_eq!(datasets.len(), 1);
     assert_eq!(datasets[0].source_format, "census");
-    let everything = format!("{:?}", store.latest_observations("census-hitech-2024").unwrap());
+    let everything = format!(
+        "{:?}",
+        store.latest_observations("census-hitech-2024").unwrap()
+    );
     assert!(!everything.contains(KEY), "the key was stored");
 
     // Saved as returned, and importable again.

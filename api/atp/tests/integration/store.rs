@@ -302,7 +302,10 @@ fn extra_partners_are_kept(db: &TestDb) {
     );
     store.import(&dataset, OnExisting::Refuse).unwrap();
     assert_eq!(store.extra_partners().unwrap(), extra);
-    assert_eq!(store.latest_observations("extra").unwrap()[0].key.partner, code);
+    assert_eq!(
+        store.latest_observations("extra").unwrap()[0].key.partner,
+        code
+    );
 }
 
 atp_testkit::on_both_databases!(

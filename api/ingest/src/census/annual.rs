@@ -180,7 +180,13 @@ pub fn annual_observations(
                 continue;
             };
             let period = Period::monthly(year, month).map_err(|e| {
-                IngestError::field(&cell.response.file, cell.row.row, "time", &cell.time(), e.expected)
+                IngestError::field(
+                    &cell.response.file,
+                    cell.row.row,
+                    "time",
+                    &cell.time(),
+                    e.expected,
+                )
             })?;
             observations.push(Observation {
                 key: SeriesKey {

@@ -81,9 +81,9 @@ pub fn parse_atp_total(
             .ok_or_else(|| IngestError::field(file, line, "month", get(3), "a month, 1 to 12"))?;
         let flow = Flow::try_from(get(4))
             .map_err(|e| IngestError::field(file, line, "flow", get(4), e.expected))?;
-        let value: i64 = get(5).parse().map_err(|_| {
-            IngestError::field(file, line, "value_usd", get(5), "whole US dollars")
-        })?;
+        let value: i64 = get(5)
+            .parse()
+            .map_err(|_| IngestError::field(file, line, "value_usd", get(5), "whole US dollars"))?;
         let value = check_dollars(file, line, "value_usd", value)?;
         if value < 0 {
             return Err(IngestError::field(
@@ -125,7 +125,9 @@ pub fn parse_atp_total(
         let sum = values
             .iter()
             .try_fold(0i64, |s, (_, v)| s.checked_add(*v))
-            .ok_or_else(|| IngestError::file(file, format!("{flow} {year}: the months overflow")))?;
+            .ok_or_else(|| {
+                IngestError::file(file, format!("{flow} {year}: the months overflow"))
+            })?;
         out.push(Observation {
             key: SeriesKey {
                 measure: Measure::from(flow),
@@ -162,7 +164,9 @@ mod tests {
     fn months_are_reported_and_complete_years_summed() {
         let mut csv = "cty_code,cty_name,year,month,flow,value_usd\n".to_owned();
         for m in 1..=12 {
-            csv.push_str(&format!("0007,Advanced Technology Products,2024,{m},imports,{m}\n"));
+            csv.push_str(&format!(
+                "0007,Advanced Technology Products,2024,{m},imports,{m}\n"
+            ));
         }
         csv.push_str("0007,Advanced Technology Products,2024,1,exports,5\n");
         let obs = parse_atp_total("t.csv", csv.as_bytes(), "test").unwrap();
@@ -173,7 +177,10 @@ mod tests {
             .unwrap();
         assert_eq!(annual.value_usd, 78);
         assert_eq!(annual.provenance.status, Status::Derived);
-        assert!(!obs.iter().any(|o| o.key.to_string() == "exports/all/WLD/2024"));
+        assert!(
+            !obs.iter()
+                .any(|o| o.key.to_string() == "exports/all/WLD/2024")
+        );
         let dup = format!("{csv}0007,x,2024,1,exports,6\n");
         let e = parse_atp_total("t.csv", dup.as_bytes(), "test").unwrap_err();
         assert_eq!((e.row, e.field.as_deref()), (Some(15), Some("month")));

@@ -112,7 +112,14 @@ impl Place<'_> {
         )
     }
 
-    fn err(&self, row: usize, column: &str, col: usize, value: &str, expected: String) -> IngestError {
+    fn err(
+        &self,
+        row: usize,
+        column: &str,
+        col: usize,
+        value: &str,
+        expected: String,
+    ) -> IngestError {
         IngestError::field(
             &self.file(),
             self.row(row),
@@ -243,7 +250,9 @@ fn dollars(cell: &Data) -> Result<i64, String> {
         Data::Float(f) => format!("{f}"),
         Data::Int(i) => i.to_string(),
         Data::Empty => {
-            return Err("a value in millions of US dollars (0 for no trade); the cell is empty".into());
+            return Err(
+                "a value in millions of US dollars (0 for no trade); the cell is empty".into(),
+            );
         }
         Data::String(s) => {
             return Err(format!(
@@ -271,7 +280,9 @@ fn dollars(cell: &Data) -> Result<i64, String> {
     }
     let value = i64::try_from(whole).map_err(|_| format!("a value within range, not {text}"))?;
     if value < 0 {
-        return Err(format!("imports and exports cannot be negative; the cell holds {text}"));
+        return Err(format!(
+            "imports and exports cannot be negative; the cell holds {text}"
+        ));
     }
     if value > atp_core::analytics::MAX_ABS_VALUE_USD {
         return Err(format!(
@@ -296,7 +307,9 @@ fn open(file: &str, bytes: &[u8]) -> Result<(String, Range<Data>), IngestError> 
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
         IngestError::file(
             file,
-            format!("a readable xlsx workbook (the Census country.xlsx); it could not be opened: {e}"),
+            format!(
+                "a readable xlsx workbook (the Census country.xlsx); it could not be opened: {e}"
+            ),
         )
     })?;
     let sheets = workbook.sheet_names();
@@ -373,11 +386,11 @@ pub fn read_country_workbook(
             ));
         }
         let year_text = text_of(&cells[cols.year]);
-        let year = Year::try_from(year_text.as_str()).map_err(|e| {
-            place.err(index, "year", cols.year, &year_text, e.expected)
-        })?;
+        let year = Year::try_from(year_text.as_str())
+            .map_err(|e| place.err(index, "year", cols.year, &year_text, e.expected))?;
         let code = text_of(&cells[cols.code]);
-        let code = if code.len() < 4 && !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit()) {
+        let code = if code.len() < 4 && !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit())
+        {
             format!("{code:0>4}")
         } else {
             code
@@ -410,7 +423,12 @@ pub fn read_country_workbook(
         if let Some(RowKind::OtherBasis(why)) = classify(&code) {
             // Not imported (and not whole dollars: a seasonally adjusted
             // value has fractions). Its cells must still be numbers.
-            for c in cols.imports.iter().chain(&cols.exports).chain([&cols.imports_year, &cols.exports_year]) {
+            for c in cols
+                .imports
+                .iter()
+                .chain(&cols.exports)
+                .chain([&cols.imports_year, &cols.exports_year])
+            {
                 if !matches!(cells[*c], Data::Float(_) | Data::Int(_)) {
                     return Err(place.err(
                         index,
@@ -441,7 +459,13 @@ pub fn read_country_workbook(
                 months[f][m] = v;
             }
             let total = dollars(&cells[year_col]).map_err(|e| {
-                place.err(index, &header_name(year_col), year_col, &text_of(&cells[year_col]), e)
+                place.err(
+                    index,
+                    &header_name(year_col),
+                    year_col,
+                    &text_of(&cells[year_col]),
+                    e,
+                )
             })?;
             let sum: i64 = months[f].iter().sum();
             if sum != total {
@@ -718,13 +742,31 @@ mod tests {
     fn millions_become_whole_dollars_without_float_noise() {
         assert_eq!(dollars(&Data::Float(5292.668573)), Ok(5_292_668_573));
         assert_eq!(dollars(&Data::Float(4744.725576999999)), Ok(4_744_725_577));
-        assert_eq!(dollars(&Data::Float(41433.003413999984)), Ok(41_433_003_414));
-        assert_eq!(dollars(&Data::Float(180549.80000000002)), Ok(180_549_800_000));
+        assert_eq!(
+            dollars(&Data::Float(41433.003413999984)),
+            Ok(41_433_003_414)
+        );
+        assert_eq!(
+            dollars(&Data::Float(180549.80000000002)),
+            Ok(180_549_800_000)
+        );
         assert_eq!(dollars(&Data::Float(0.0)), Ok(0));
         assert_eq!(dollars(&Data::Int(12)), Ok(12_000_000));
-        assert!(dollars(&Data::Float(1.2345678)).unwrap_err().contains("whole US dollars"));
-        assert!(dollars(&Data::Float(-1.0)).unwrap_err().contains("negative"));
-        assert!(dollars(&Data::String("n/a".into())).unwrap_err().contains("text"));
+        assert!(
+            dollars(&Data::Float(1.2345678))
+                .unwrap_err()
+                .contains("whole US dollars")
+        );
+        assert!(
+            dollars(&Data::Float(-1.0))
+                .unwrap_err()
+                .contains("negative")
+        );
+        assert!(
+            dollars(&Data::String("n/a".into()))
+                .unwrap_err()
+                .contains("text")
+        );
         assert!(dollars(&Data::Empty).unwrap_err().contains("empty"));
         assert!(dollars(&Data::Float(2e9)).unwrap_err().contains("10^15"));
     }
@@ -749,8 +791,12 @@ mod tests {
 
     #[test]
     fn codes_are_classified() {
-        assert!(matches!(classify("0015"), Some(RowKind::Stored(p, GroupId::AllGoods)) if p == PartnerCode::WORLD));
-        assert!(matches!(classify("0007"), Some(RowKind::Stored(p, GroupId::All)) if p == PartnerCode::WORLD));
+        assert!(
+            matches!(classify("0015"), Some(RowKind::Stored(p, GroupId::AllGoods)) if p == PartnerCode::WORLD)
+        );
+        assert!(
+            matches!(classify("0007"), Some(RowKind::Stored(p, GroupId::All)) if p == PartnerCode::WORLD)
+        );
         assert!(matches!(classify("0003"), Some(RowKind::Stored(p, _)) if p == PartnerCode::EU));
         assert!(matches!(classify("5800"), Some(RowKind::Stored(p, _)) if p.as_str() == "KR"));
         assert!(matches!(classify("0014"), Some(RowKind::Grouping(_))));

@@ -239,7 +239,12 @@ fn rows_for_all_goods_and_non_atp_goods_are_kept_beside_the_atp_groups() {
     assert_eq!(count(GroupId::NonAtp), 60);
     assert_eq!(count(GroupId::AllGoods), 60);
     assert_eq!(count(GroupId::Group(Group::Electronics)), 60);
-    assert!(!response.warnings.iter().any(|w| w.contains("outside the ATP")));
+    assert!(
+        !response
+            .warnings
+            .iter()
+            .any(|w| w.contains("outside the ATP"))
+    );
     // All goods = ATP + non-ATP, in the file's own figures (world, March).
     let march = |ht| cell(IMPORTS_2017, "", ht, "2017-03", "GEN_VAL_MO").unwrap();
     assert!(march("") > march("00"));
