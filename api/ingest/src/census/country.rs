@@ -528,14 +528,13 @@ pub fn read_country_workbook(
         .map_err(|e| IngestError::file(&place.file(), e.to_string()))?;
     for r in in_last_year() {
         for (f, month_cols) in [&cols.imports, &cols.exports].into_iter().enumerate() {
-            for m in published..12 {
-                if r.months[f][m] != 0 {
-                    let c = month_cols[m];
+            for (&value, &c) in r.months[f].iter().zip(month_cols.iter()).skip(published) {
+                if value != 0 {
                     return Err(place.err(
                         r.index,
                         &header_name(c),
                         c,
-                        &r.months[f][m].to_string(),
+                        &value.to_string(),
                         format!(
                             "0: the file publishes {last_year} up to month {published:02} (the \
                              world total has no trade after it), so a later month is not \
@@ -609,7 +608,8 @@ pub fn read_country_workbook(
         .into_iter()
         .enumerate()
         {
-            for m in 0..months_published {
+            let published_months = r.months[f].iter().zip(month_cols.iter());
+            for (m, (&value, &c)) in published_months.enumerate().take(months_published) {
                 let key = SeriesKey {
                     measure: Measure::from(flow),
                     group,
@@ -619,8 +619,8 @@ pub fn read_country_workbook(
                 };
                 emit(Observation {
                     key,
-                    value_usd: r.months[f][m],
-                    provenance: provenance(&r.code, &r.name, month_cols[m], r.rounding_usd, false),
+                    value_usd: value,
+                    provenance: provenance(&r.code, &r.name, c, r.rounding_usd, false),
                 });
                 count += 1;
             }
