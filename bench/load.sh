@@ -18,6 +18,9 @@
 #
 # Usage: bench/load.sh [seconds per run, default 10] [rounds, default 3] [modes]
 #   modes: any of one,browser,random,uncached (default: all)
+#   SCALE=monthly bench/load.sh ...: the monthly synthetic dataset instead
+#   (x 12 months: 2,016,000 rows); the lookup asks for a month, the series
+#   is 420 months, the growth is between two months.
 # Needs: wrk (Debian), taskset (util-linux), curl, bc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +39,13 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-"$BIN" synthetic --output "$WORK/synthetic.csv" 2>/dev/null
+SCALE="${SCALE:-annual}"
+case $SCALE in
+  annual) SYNTHETIC_ARGS=() ;;
+  monthly) SYNTHETIC_ARGS=(--monthly) ;;
+  *) echo "SCALE is annual or monthly, not $SCALE" >&2; exit 1 ;;
+esac
+"$BIN" synthetic "${SYNTHETIC_ARGS[@]}" --output "$WORK/synthetic.csv" 2>/dev/null
 ROWS=$(($(wc -l <"$WORK/synthetic.csv") - 1))
 cut -d, -f3 "$WORK/synthetic.csv" | tail -n +2 | sort -u >"$WORK/partners.txt"
 DB="sqlite://$WORK/atp.sqlite3"
@@ -75,18 +84,31 @@ start_atp() { # extra env... ; sets ATP_PID, STARTUP, SAMPLER
 
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
-declare -A QUERIES=(
-  [lookup]="/v1/imports?dataset=synthetic&group=aerospace&partner=KR&year=2020"
-  [series]="/v1/imports?dataset=synthetic&group=aerospace&partner=KR"
-  [growth]="/v1/growth?dataset=synthetic&flow=exports&from=1990&to=2024&group=aerospace"
-)
-# A representative random query of each shape: its body is what the ceiling
-# answers to every random query of that shape.
-declare -A SAMPLES=(
-  [lookup]="/v1/imports?dataset=synthetic&group=electronics&partner=DE&year=2011&limit=9500"
-  [series]="/v1/imports?dataset=synthetic&group=electronics&partner=DE&limit=9500"
-  [growth]="/v1/growth?dataset=synthetic&flow=imports&from=2001&to=2019&group=electronics&limit=9500"
-)
+if [ "$SCALE" = monthly ]; then
+  declare -A QUERIES=(
+    [lookup]="/v1/imports?dataset=synthetic&group=aerospace&partner=KR&period=2020-06"
+    [series]="/v1/imports?dataset=synthetic&group=aerospace&partner=KR&frequency=monthly"
+    [growth]="/v1/growth?dataset=synthetic&flow=exports&from=1990-01&to=2024-12&group=aerospace"
+  )
+  declare -A SAMPLES=(
+    [lookup]="/v1/imports?dataset=synthetic&group=electronics&partner=DE&period=2011-07&limit=9500"
+    [series]="/v1/imports?dataset=synthetic&group=electronics&partner=DE&frequency=monthly&limit=9500"
+    [growth]="/v1/growth?dataset=synthetic&flow=imports&from=2001-03&to=2019-11&group=electronics&limit=9500"
+  )
+else
+  declare -A QUERIES=(
+    [lookup]="/v1/imports?dataset=synthetic&group=aerospace&partner=KR&year=2020"
+    [series]="/v1/imports?dataset=synthetic&group=aerospace&partner=KR"
+    [growth]="/v1/growth?dataset=synthetic&flow=exports&from=1990&to=2024&group=aerospace"
+  )
+  # A representative random query of each shape: its body is what the ceiling
+  # answers to every random query of that shape.
+  declare -A SAMPLES=(
+    [lookup]="/v1/imports?dataset=synthetic&group=electronics&partner=DE&period=2011&limit=9500"
+    [series]="/v1/imports?dataset=synthetic&group=electronics&partner=DE&frequency=annual&limit=9500"
+    [growth]="/v1/growth?dataset=synthetic&flow=imports&from=2001&to=2019&group=electronics&limit=9500"
+  )
+fi
 ORDER=(lookup series growth)
 BROWSER="gzip, deflate, br"
 
@@ -175,8 +197,8 @@ measure() {
     for _ in $(seq "$ROUNDS"); do
       case $mode in
         random)
-          run_wrk "http://127.0.0.1:$PORT_ATP" SHAPE="$q" PARTNERS="$WORK/partners.txt" >>"$WORK/$q.atp"
-          run_wrk "http://127.0.0.1:$PORT_CEIL" SHAPE="$q" PARTNERS="$WORK/partners.txt" >>"$WORK/$q.ceil"
+          run_wrk "http://127.0.0.1:$PORT_ATP" SHAPE="$q" SCALE="$SCALE" PARTNERS="$WORK/partners.txt" >>"$WORK/$q.atp"
+          run_wrk "http://127.0.0.1:$PORT_CEIL" SHAPE="$q" SCALE="$SCALE" PARTNERS="$WORK/partners.txt" >>"$WORK/$q.ceil"
           ;;
         browser)
           run_wrk_browser "http://127.0.0.1:$PORT_ATP${QUERIES[$q]}" >>"$WORK/$q.atp"
@@ -211,7 +233,7 @@ measure() {
   stop "$SAMPLER"
 }
 
-echo "## Load test ($(date -u +%Y-%m-%dT%H:%MZ), ${DURATION}s x ${ROUNDS} rounds per query, wrk -t1 -c64)"
+echo "## Load test ($(date -u +%Y-%m-%dT%H:%MZ), $SCALE synthetic dataset, ${DURATION}s x ${ROUNDS} rounds per query, wrk -t1 -c64)"
 for mode in ${MODES//,/ }; do
   case $mode in
     uncached) measure uncached ATP_RESPONSE_CACHE_ENTRIES=0 ;;

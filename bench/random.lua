@@ -3,7 +3,9 @@
 -- (lookup, series or growth); the partners from the file PARTNERS (one code
 -- a line: the synthetic dataset's); the dataset from DATASET. A `limit`
 -- drawn from 1000 values makes the URL different even when the coordinates
--- repeat, without changing the body's size much.
+-- repeat, without changing the body's size much. With SCALE=monthly (the
+-- monthly synthetic dataset) a lookup draws a month, a series asks for
+-- every month (420) and a growth is between two months.
 --
 --   SHAPE=lookup PARTNERS=partners.txt wrk -s bench/random.lua http://host:port
 
@@ -20,6 +22,7 @@ for line in io.lines(os.getenv("PARTNERS") or "partners.txt") do
   if #line > 0 then partners[#partners + 1] = line end
 end
 local first_year, years = 1990, 35
+local monthly = os.getenv("SCALE") == "monthly"
 
 -- Each wrk thread runs its own copy: seed it apart.
 math.randomseed(tonumber(os.getenv("SEED") or "2024"))
@@ -29,21 +32,26 @@ if accept and #accept > 0 then headers["Accept-Encoding"] = accept end
 
 local function pick(t) return t[math.random(#t)] end
 
+local function period(year)
+  if monthly then return string.format("%d-%02d", year, math.random(1, 12)) end
+  return tostring(year)
+end
+
 request = function()
   local group = pick(groups)
   local limit = 9000 + math.random(0, 999)
   local path
   if shape == "lookup" then
-    path = string.format("/v1/imports?dataset=%s&group=%s&partner=%s&year=%d&limit=%d",
-      dataset, group, pick(partners), first_year + math.random(0, years - 1), limit)
+    path = string.format("/v1/imports?dataset=%s&group=%s&partner=%s&period=%s&limit=%d",
+      dataset, group, pick(partners), period(first_year + math.random(0, years - 1)), limit)
   elseif shape == "series" then
-    path = string.format("/v1/imports?dataset=%s&group=%s&partner=%s&limit=%d",
-      dataset, group, pick(partners), limit)
+    path = string.format("/v1/imports?dataset=%s&group=%s&partner=%s&frequency=%s&limit=%d",
+      dataset, group, pick(partners), monthly and "monthly" or "annual", limit)
   else
     local from = first_year + math.random(0, years - 2)
     local to = from + math.random(1, first_year + years - 1 - from)
-    path = string.format("/v1/growth?dataset=%s&flow=%s&from=%d&to=%d&group=%s&limit=%d",
-      dataset, pick({"imports", "exports"}), from, to, group, limit)
+    path = string.format("/v1/growth?dataset=%s&flow=%s&from=%s&to=%s&group=%s&limit=%d",
+      dataset, pick({"imports", "exports"}), period(from), period(to), group, limit)
   end
   return wrk.format("GET", path, headers)
 end

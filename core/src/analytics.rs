@@ -256,12 +256,17 @@ pub struct Concentration {
 
 /// The HHI over the shares of the world total held by the listed partners
 /// (countries and blocs only; pass no aggregate). Undefined when the world
-/// total is not positive.
+/// total is not positive, and when no partner is listed (a series held for
+/// the world alone, such as the Census ATP total: an index over nothing is
+/// no index, and an empty float sum would be `-0.0`).
 pub fn herfindahl_hirschman(
     world_usd: i64,
     listed_partner_values: &[i64],
 ) -> Computed<Concentration> {
     positive_base(world_usd)?;
+    if listed_partner_values.is_empty() {
+        return Err(Undefined::MissingValue);
+    }
     let shares: Vec<f64> = listed_partner_values
         .iter()
         .map(|&v| v as f64 / world_usd as f64 * 100.0)
@@ -375,5 +380,6 @@ mod tests {
         assert!(close(partial.hhi, 625.0 + 225.0 + 100.0));
         assert!(close(partial.coverage_pct, 50.0));
         assert_eq!(herfindahl_hirschman(0, &[1]), Err(Undefined::ZeroBase));
+        assert_eq!(herfindahl_hirschman(100, &[]), Err(Undefined::MissingValue));
     }
 }

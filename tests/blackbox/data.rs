@@ -73,8 +73,14 @@ fn imports_of_korea_in_2024(app: &Server) {
             "partner": "KR",
             "partner_kind": "country",
             "year": 2024,
+            "period": "2024",
+            "frequency": "annual",
             "flow": "imports",
             "value_usd": 29_000_000_000_i64,
+            // The level, untransformed (no `units` or `rolling` asked for).
+            "value": 29_000_000_000_i64,
+            "value_reason": null,
+            "value_base_period": null,
             "status": "reported",
             "rounding_usd": 100_000_000,
             "formula": null,
@@ -91,19 +97,25 @@ fn imports_of_korea_in_2024(app: &Server) {
         body["meta"],
         json!({
             "dataset": DATASET,
+            "vintage": "2026-04",
             "units": "USD",
+            "frequency": "annual",
+            "transform": null,
             "data_version": 1,
             "query": {"group": "all", "partner": "KR", "year": "2024"},
             "coverage": {
-                "first_period": 2014,
-                "last_period": 2024,
+                "first_period": "2014",
+                "last_period": "2024",
                 "periods": 2,
+                "frequencies": ["annual"],
+                "period_ranges": ["2014", "2024"],
                 "groups": ["all", "biotechnology", "life-science", "opto-electronics",
                     "information-communications", "electronics", "flexible-manufacturing",
                     "advanced-materials", "aerospace", "nuclear"],
                 "partners": 7,
             },
             "notice": null,
+            "notes": [],
         })
     );
 

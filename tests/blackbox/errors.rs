@@ -58,7 +58,21 @@ fn unknown_parameters(app: &Server) {
     assert_eq!(
         p["allowed"],
         json!([
-            "dataset", "group", "partner", "year", "from", "to", "sort", "limit", "offset",
+            "dataset",
+            "vintage",
+            "as_of",
+            "group",
+            "partner",
+            "frequency",
+            "period",
+            "year",
+            "from",
+            "to",
+            "units",
+            "rolling",
+            "sort",
+            "limit",
+            "offset",
             "format"
         ])
     );
@@ -91,7 +105,8 @@ fn bad_years(app: &Server) {
     let p = bad_request(app, "/v1/imports?year=20x4", "year", "20x4");
     assert_eq!(
         p["detail"],
-        "invalid year \"20x4\": expected a four-digit year from 1900 to 2100"
+        "invalid year \"20x4\": expected a year (YYYY, from 1900 to 2100) or a month \
+         (YYYY-MM, month 01 to 12)"
     );
     bad_request(app, "/v1/imports?year=2024,1800", "year", "1800");
     bad_request(app, "/v1/exports?year=2101", "year", "2101");
@@ -159,7 +174,15 @@ fn bad_formats_and_pages(app: &Server) {
     let p = bad_request(app, "/v1/imports?sort=price", "sort", "price");
     assert_eq!(
         p["allowed"],
-        json!(["group", "partner", "year", "value_usd", "status"])
+        json!([
+            "group",
+            "partner",
+            "year",
+            "value_usd",
+            "status",
+            "period",
+            "value"
+        ])
     );
     bad_request(app, "/v1/shares?flow=imports&sort=-tsi", "sort", "-tsi");
 }
@@ -168,8 +191,14 @@ fn unknown_codes_in_filters(app: &Server) {
     let p = bad_request(app, "/v1/imports?group=bogus", "group", "bogus");
     let allowed = p["allowed"].as_array().unwrap();
     assert!(allowed.contains(&json!("biotechnology")) && allowed.contains(&json!("all")));
+    assert!(allowed.contains(&json!("non-atp")) && allowed.contains(&json!("all-goods")));
     bad_request(app, "/v1/imports?group=biotechnology,11", "group", "11");
-    bad_request(app, "/v1/balances?group=00", "group", "00");
+    bad_request(app, "/v1/balances?group=12", "group", "12");
+    // Census code 00 is a group now (non-atp): valid, and the brief has no
+    // figures for it, which the notice says.
+    let non_atp = app.get_json("/v1/balances?group=00");
+    assert_eq!(non_atp["data"], json!([]));
+    assert_eq!(non_atp["meta"]["notice"]["code"], "not_in_dataset");
     let p = bad_request(app, "/v1/imports?partner=XX", "partner", "XX");
     assert!(p["allowed"].as_array().unwrap().contains(&json!("KR")));
     bad_request(app, "/v1/exports?partner=KR,9999", "partner", "9999");
@@ -180,7 +209,10 @@ fn unknown_codes_in_filters(app: &Server) {
         "Korea",
     );
     let p = bad_request(app, "/v1/imports?dataset=nope", "dataset", "nope");
-    assert_eq!(p["allowed"], json!(["kiat-2026-04"]));
+    assert_eq!(
+        p["allowed"],
+        json!(["census-atp", "census-country", "kiat-2026-04"])
+    );
     bad_request(app, "/v1/years?dataset=nope", "dataset", "nope");
 
     // The flow of shares, concentration and growth is required and checked.

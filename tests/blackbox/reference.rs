@@ -28,8 +28,12 @@ fn health_and_readiness(app: &Server) {
             "database": "reachable",
             "backend": app.backend.map_or("", |b| b.as_str()),
             "data_version": 1,
-            "datasets": 1,
-            "observations": 390,
+            // The three built-in datasets, served from files embedded in
+            // the binary: the brief (390 figures), the Census country.xlsx
+            // with data to 2024-06 (220,820) and the Census ATP total
+            // (936: 432 months and 36 years of each flow).
+            "datasets": 3,
+            "observations": 390 + 220_820 + 936,
         })
     );
 }
@@ -56,9 +60,11 @@ fn groups(app: &Server) {
             "aerospace",
             "weapons",
             "nuclear",
+            "non-atp",
+            "all-goods",
         ]
     );
-    assert_eq!(body["page"], json!({"limit": 11, "offset": 0, "total": 11}));
+    assert_eq!(body["page"], json!({"limit": 13, "offset": 0, "total": 13}));
     assert_eq!(body["meta"]["dataset"], Value::Null);
     assert_eq!(body["meta"]["units"], "USD");
     assert_eq!(body["meta"]["data_version"], 1);
@@ -69,9 +75,20 @@ fn groups(app: &Server) {
         .map(|g| &g["census_code"])
         .collect();
     assert_eq!(codes[0], &Value::Null, "`all` has no Census code");
-    for (i, code) in codes.iter().enumerate().skip(1) {
+    for (i, code) in codes.iter().enumerate().take(11).skip(1) {
         assert_eq!(code.as_str().unwrap(), format!("{i:02}"));
     }
+    assert_eq!(codes[11], "00", "non-atp is Census HITECH 00");
+    assert_eq!(codes[12], &Value::Null, "all-goods has no Census code");
+    let kinds: Vec<&str> = body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds[0], "aggregate");
+    assert!(kinds[1..11].iter().all(|k| *k == "group"), "{kinds:?}");
+    assert_eq!(kinds[11..], ["non_atp", "all_goods"]);
 
     // One group, by slug or by its Census code: the same record.
     let bio = app.get_json("/v1/groups/biotechnology");
@@ -88,6 +105,14 @@ fn groups(app: &Server) {
     let all = app.get_json("/v1/groups/all");
     assert_eq!(all["data"], body["data"][0]);
     assert_eq!(all["data"]["kind"], "aggregate");
+    // The goods beside ATP: by slug, and non-atp by its Census code.
+    let non_atp = app.get_json("/v1/groups/00");
+    assert_eq!(non_atp["data"], body["data"][11]);
+    assert_eq!(non_atp["data"]["id"], "non-atp");
+    assert_eq!(app.get_json("/v1/groups/non-atp")["data"], non_atp["data"]);
+    let all_goods = app.get_json("/v1/groups/all-goods");
+    assert_eq!(all_goods["data"], body["data"][12]);
+    assert_eq!(all_goods["data"]["name_en"], "All goods");
 }
 
 fn partners(app: &Server) {
@@ -153,11 +178,17 @@ fn years(app: &Server) {
 fn datasets(app: &Server) {
     let body = app.get_json("/v1/datasets");
     let list = body["data"].as_array().unwrap();
-    assert_eq!(list.len(), 1);
-    assert_eq!(body["page"]["total"], 1);
-    let ds = &list[0];
+    // By id: the two built-in Census datasets beside the brief.
+    let ids: Vec<&str> = list.iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["census-atp", "census-country", DATASET]);
+    assert_eq!(body["page"]["total"], 3);
+    let ds = &list[2];
     assert_eq!(ds["id"], DATASET);
     assert_eq!(ds["vintage"], "2026-04");
+    assert_eq!(ds["vintages"], json!(["2026-04"]));
+    assert_eq!(ds["frequencies"], json!(["annual"]));
+    assert_eq!(ds["first_period"], "2014");
+    assert_eq!(ds["last_period"], "2024");
     assert_eq!(
         ds["publisher"],
         "Korea Institute for Advancement of Technology (KIAT)"
@@ -192,6 +223,55 @@ fn datasets(app: &Server) {
     let one = app.get_json("/v1/datasets/kiat-2026-04");
     assert_eq!(&one["data"], ds);
     assert_eq!(one["meta"]["dataset"], DATASET);
+
+    // The Census datasets, built in (never stored in the database): the
+    // latest country.xlsx (every good by partner, monthly to 2024-06) and
+    // the ATP total with the world (monthly, 1989-01 to 2024-12).
+    for (ds, id, vintage, rows, first, last, groups, partners) in [
+        (
+            &list[0],
+            "census-atp",
+            "2024-12",
+            936,
+            "1989",
+            "2024-12",
+            json!(["all"]),
+            1,
+        ),
+        (
+            &list[1],
+            "census-country",
+            "2024-06",
+            220_820,
+            "1985",
+            "2024-06",
+            json!(["all", "all-goods"]),
+            257,
+        ),
+    ] {
+        assert_eq!(ds["id"], id);
+        assert_eq!(ds["vintage"], vintage, "{id}");
+        assert_eq!(ds["vintages"], json!([vintage]), "{id}");
+        assert_eq!(ds["source_format"], "builtin", "{id}");
+        assert_eq!(ds["publisher"], "US Census Bureau, Foreign Trade Division");
+        assert_eq!(ds["row_count"], rows, "{id}");
+        assert_eq!(ds["served_rows"], rows, "{id}");
+        assert_eq!(ds["frequencies"], json!(["annual", "monthly"]), "{id}");
+        assert_eq!(ds["first_period"], first, "{id}");
+        assert_eq!(ds["last_period"], last, "{id}");
+        assert_eq!(ds["groups"], groups, "{id}");
+        assert_eq!(
+            ds["groups_covered"],
+            json!([]),
+            "{id}: all is the source's own total"
+        );
+        assert_eq!(ds["all_is_computed"], false, "{id}");
+        assert_eq!(ds["partners"], partners, "{id}");
+        assert_eq!(ds["checksum"].as_str().unwrap().len(), 64, "{id}");
+        assert_eq!(app.get_json(&format!("/v1/datasets/{id}"))["data"], *ds);
+    }
+    assert_eq!(list[0]["years"], json!((1989..=2024).collect::<Vec<u16>>()));
+    assert_eq!(list[1]["years"], json!((1985..=2024).collect::<Vec<u16>>()));
 }
 
 fn openapi_document_is_the_committed_one(app: &Server) {

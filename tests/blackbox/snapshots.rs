@@ -3,7 +3,7 @@
 //! answer (up to the redacted volatile fields).
 //!
 //! Review changes with `cargo insta review`, or regenerate with
-//! `INSTA_UPDATE=always cargo test -p atp-tests --test snapshots` and read
+//! `INSTA_UPDATE=always cargo test -p atp --test snapshots` and read
 //! the diff.
 
 use atp_testkit::{Server, on_both_backends};

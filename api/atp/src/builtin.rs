@@ -242,7 +242,10 @@ fn against_census(brief: &DatasetView, census: &DatasetView) -> Vec<String> {
         &[Measure::Imports, Measure::Exports],
     );
     let mut notes = Vec::new();
+    // The rows come in key order (measure first): each period appears once
+    // per measure, not next to each other, so sort before dropping repeats.
     let mut periods: Vec<Period> = rows.iter().map(|r| r.key.period).collect();
+    periods.sort_unstable();
     periods.dedup();
     for period in periods {
         let at = |m: Measure| {
@@ -338,6 +341,8 @@ mod tests {
         assert_eq!(atp.periods_of(atp_core::Frequency::Monthly).len(), 36 * 12);
         // The brief's notes say how far its 2014 totals are from Census's.
         let notes = &b.views[0].stored.quality_notes;
+        let against: Vec<&String> = notes.iter().filter(|n| n.contains("census-atp")).collect();
+        assert_eq!(against.len(), 2, "one note a year both hold: {against:#?}");
         let y2014 = notes
             .iter()
             .find(|n| n.contains("census-atp") && n.contains(", 2014:"))

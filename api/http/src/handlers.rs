@@ -1422,6 +1422,24 @@ pub async fn list_revisions(
                     )
                 })?,
             };
+            // A revision goes from an older release to a newer one: the
+            // other way round, "added" and "dropped" would swap meanings.
+            if older.stored.vintage_order() >= newer.stored.vintage_order() {
+                return Err(ApiError::InvalidParameter {
+                    parameter: "from_vintage".to_owned(),
+                    value: older.vintage().to_owned(),
+                    expected: format!(
+                        "a vintage older than to_vintage ({}) (see /v1/datasets/{}/vintages)",
+                        newer.vintage(),
+                        vintages.id()
+                    ),
+                    allowed: vintages
+                        .all()
+                        .filter(|v| v.stored.vintage_order() < newer.stored.vintage_order())
+                        .map(|v| v.vintage().to_owned())
+                        .collect(),
+                });
+            }
             let periods =
                 params::periods(newer, q.frequency, q.period.as_ref(), None, q.from, q.to)?;
             let sel = params::selection(model, q.group.as_ref(), q.partner.as_ref(), periods)?;

@@ -138,7 +138,11 @@ pub fn parse_atp_total(
             value_usd: sum,
             provenance: Provenance {
                 status: Status::Derived,
-                rounding_usd: None,
+                // The sum of twelve whole-dollar months is exact to the
+                // dollar, as the workbook's derived years say
+                // (`country::read_country_workbook`): a comparison can then
+                // tell whether it agrees with another source within rounding.
+                rounding_usd: Some(1),
                 derivation: Some(Derivation {
                     formula: "the sum of the year's twelve months".to_owned(),
                     inputs: Vec::new(),
@@ -177,6 +181,7 @@ mod tests {
             .unwrap();
         assert_eq!(annual.value_usd, 78);
         assert_eq!(annual.provenance.status, Status::Derived);
+        assert_eq!(annual.provenance.rounding_usd, Some(1));
         assert!(
             !obs.iter()
                 .any(|o| o.key.to_string() == "exports/all/WLD/2024")

@@ -625,7 +625,10 @@ pub fn read_country_workbook(
         .into_iter()
         .enumerate()
         {
-            let months = r.months[f].iter().zip(month_cols.iter()).take(months_published);
+            let months = r.months[f]
+                .iter()
+                .zip(month_cols.iter())
+                .take(months_published);
             for (m, (&value_usd, &col)) in months.enumerate() {
                 let key = SeriesKey {
                     measure: Measure::from(flow),
