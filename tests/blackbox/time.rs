@@ -887,6 +887,40 @@ fn bad_periods_and_transforms(app: &Server) {
     );
     assert_eq!(p["allowed"], json!(["2024-12"]));
     bad_request(app, "/v1/imports?as_of=2024-02-30", "as_of", "2024-02-30");
+
+    // Growth and profiles take a frequency: what `latest` and the defaults
+    // mean, and what explicit periods must be.
+    let g = one(
+        app,
+        "/v1/growth?dataset=census-atp&flow=imports&group=all&partner=WLD&frequency=monthly&from=2023-12&to=latest",
+    );
+    assert_eq!(
+        (text(&g["from_period"]), text(&g["to_period"])),
+        ("2023-12", "2024-12")
+    );
+    let p = bad_request(
+        app,
+        "/v1/growth?dataset=census-atp&flow=imports&frequency=annual&from=2014-01&to=latest",
+        "from",
+        "2014-01",
+    );
+    assert_eq!(
+        p["detail"],
+        "invalid from \"2014-01\": expected a period of frequency=annual (a year, YYYY), or latest"
+    );
+    let profile = app.get_json("/v1/partners/WLD/profile?dataset=census-atp&frequency=monthly");
+    assert_eq!(profile["meta"]["frequency"], "monthly");
+    assert_eq!(profile["meta"]["query"]["year"], "2024-12");
+    assert_eq!(profile["meta"]["query"]["base_year"], "1989-01");
+    let annual = app.get_json("/v1/partners/WLD/profile?dataset=census-atp");
+    assert_eq!(annual["meta"]["frequency"], "annual");
+    assert_eq!(annual["meta"]["query"]["year"], "2024");
+    bad_request(
+        app,
+        "/v1/partners/WLD/profile?dataset=census-atp&frequency=monthly&year=2024",
+        "year",
+        "2024",
+    );
 }
 
 on_both_backends!(

@@ -112,6 +112,11 @@ query_params! {
         /// The series: imports, exports or balance.
         #[missing = "imports, exports or balance"]
         flow: MeasureParam,
+        /// `annual` or `monthly`: what `latest` means, and what `from` and
+        /// `to` must be (default: from the periods given; annual when both
+        /// are `latest`).
+        #[example = "annual"]
+        frequency: Option<FrequencyParam>,
         /// Start period: a year (`2014`) or a month (`2014-01`).
         #[example = "2014"]
         #[missing = "the start period (YYYY or YYYY-MM)"]
@@ -214,6 +219,11 @@ query_params! {
 query_params! {
     /// Parameters of a partner profile.
     pub struct ProfileQuery {
+        /// `annual` or `monthly`: the frequency of `year` and `base_year`,
+        /// and of their defaults (default: from the periods given, else the
+        /// dataset's first frequency).
+        #[example = "annual"]
+        frequency: Option<FrequencyParam>,
         /// The period described: a year, a month or `latest` (default: the
         /// dataset's latest year).
         #[example = "2024"]
@@ -1180,7 +1190,7 @@ pub async fn list_growth(
                 q.vintage.as_ref(),
                 q.as_of.as_ref(),
             )?;
-            let (from, to) = params::growth_periods(ds, q.from, q.to)?;
+            let (from, to) = params::growth_periods(ds, q.frequency, q.from, q.to)?;
             let sel = params::selection(
                 model,
                 q.group.as_ref(),
@@ -1351,7 +1361,7 @@ pub async fn find_partner_profile(
                 q.vintage.as_ref(),
                 q.as_of.as_ref(),
             )?;
-            let (year, base) = params::profile_periods(ds, q.year, q.base_year)?;
+            let (year, base) = params::profile_periods(ds, q.frequency, q.year, q.base_year)?;
             let (Some(year), Some(base)) = (year, base) else {
                 let meta = meta(model, Some(ds), raw, ProfileQuery::NAMES, &[]);
                 return render_listing(
@@ -1366,7 +1376,8 @@ pub async fn find_partner_profile(
                 rows.iter().map(|r| ProfileRecord::new(ds, r)).collect();
             let page = PageRequest::all(records.len());
             let extra = [("year", year.to_string()), ("base_year", base.to_string())];
-            let meta = meta(model, Some(ds), raw, ProfileQuery::NAMES, &extra);
+            let mut meta = meta(model, Some(ds), raw, ProfileQuery::NAMES, &extra);
+            meta.frequency = Some(year.frequency().as_str());
             render_listing(records, page, meta, format)
         })
         .await

@@ -1058,20 +1058,23 @@ pub fn selection(
 /// before `to`; `latest` is the dataset's last period of that frequency.
 pub fn growth_periods(
     ds: &DatasetView,
+    frequency: Option<FrequencyParam>,
     from: PeriodArg,
     to: PeriodArg,
 ) -> Result<(Period, Period), ApiError> {
-    let frequency = from
-        .frequency()
+    let given = frequency.map(FrequencyParam::frequency);
+    let frequency = given
+        .or(from.frequency())
         .or(to.frequency())
         .unwrap_or(Frequency::Annual);
     let resolve = |name, arg| match arg {
         PeriodArg::Latest => latest(ds, frequency, name),
         PeriodArg::Period(p) if p.frequency() == frequency => Ok(p),
+        PeriodArg::Period(p) if given.is_some() => Err(frequency_mismatch(name, p, frequency)),
         PeriodArg::Period(p) => Err(ApiError::invalid(
             name,
             &p.to_string(),
-            "a period of the same frequency as the other end: two years, or two months",
+            "expected a period of the same frequency as the other end: two years, or two months",
         )),
     };
     let (from, to) = (resolve("from", from)?, resolve("to", to)?);
@@ -1079,10 +1082,25 @@ pub fn growth_periods(
         return Err(ApiError::invalid(
             "from",
             &from.to_string(),
-            format!("a period before `to` ({to})"),
+            format!("expected a period before `to` ({to})"),
         ));
     }
     Ok((from, to))
+}
+
+/// A period that is not of the frequency asked for.
+fn frequency_mismatch(name: &'static str, p: Period, frequency: Frequency) -> ApiError {
+    ApiError::invalid(
+        name,
+        &p.to_string(),
+        format!(
+            "expected a period of frequency={frequency} ({}), or latest",
+            match frequency {
+                Frequency::Annual => "a year, YYYY",
+                Frequency::Monthly => "a month, YYYY-MM",
+            }
+        ),
+    )
 }
 
 /// The periods of a profile: `year` (default: the latest year, or the
@@ -1090,11 +1108,13 @@ pub fn growth_periods(
 /// earliest period of the same frequency).
 pub fn profile_periods(
     ds: &DatasetView,
+    frequency: Option<FrequencyParam>,
     year: Option<PeriodArg>,
     base: Option<PeriodArg>,
 ) -> Result<(Option<Period>, Option<Period>), ApiError> {
-    let frequency = year
-        .and_then(|y| y.frequency())
+    let given = frequency.map(FrequencyParam::frequency);
+    let frequency = given
+        .or(year.and_then(|y| y.frequency()))
         .or(base.and_then(|b| b.frequency()))
         .or(ds.frequencies().first().copied())
         .unwrap_or(Frequency::Annual);
@@ -1102,10 +1122,13 @@ pub fn profile_periods(
         None => Ok(default),
         Some(PeriodArg::Latest) => latest(ds, frequency, name).map(Some),
         Some(PeriodArg::Period(p)) if p.frequency() == frequency => Ok(Some(p)),
+        Some(PeriodArg::Period(p)) if given.is_some() => {
+            Err(frequency_mismatch(name, p, frequency))
+        }
         Some(PeriodArg::Period(p)) => Err(ApiError::invalid(
             name,
             &p.to_string(),
-            "a period of the same frequency as year and base_year: two years, or two months",
+            "expected a period of the same frequency as year and base_year: two years, or two months",
         )),
     };
     let periods = ds.periods_of(frequency);
