@@ -541,7 +541,7 @@ fn coverage(ds: &DatasetView) -> Coverage {
             .map(|p| p.to_string()),
         periods: ds.periods.len(),
         frequencies: ds.frequencies().iter().map(|f| f.as_str()).collect(),
-        period_ranges: query::period_ranges(&ds.periods),
+        period_ranges: ds.period_ranges.clone(),
         groups: ds.group_ids.iter().map(|g| g.as_str()).collect(),
         partners: ds.partners.len(),
     }

@@ -62,6 +62,30 @@ impl Selection {
     pub fn period(&self, p: Period) -> bool {
         p.frequency() == self.frequency && self.periods.contains(p)
     }
+
+    /// The part of one series' facts (one partner's, ordered by period) that
+    /// may be among
+    /// the selection's periods, found by binary search: a month of a
+    /// 420-month series costs what a year of a 35-year one does. Callers
+    /// still check each fact with [`Selection::period`].
+    fn periods_in<'f>(&self, series: &'f [Fact]) -> &'f [Fact] {
+        let (first, last) = match &self.periods {
+            PeriodFilter::List(v) => (v.iter().min().copied(), v.iter().max().copied()),
+            PeriodFilter::Range { from, to } => (*from, *to),
+            PeriodFilter::All => (None, None),
+        };
+        let of_frequency = |p: Period| p.frequency() == self.frequency;
+        let start = series.partition_point(|f| {
+            f.key.period.frequency() < self.frequency
+                || first.is_some_and(|a| of_frequency(a) && f.key.period < a)
+        });
+        let rest = &series[start..];
+        let len = rest.partition_point(|f| {
+            f.key.period.frequency() == self.frequency
+                && last.is_none_or(|b| !of_frequency(b) || f.key.period <= b)
+        });
+        &rest[..len]
+    }
     fn group(&self, g: GroupId) -> bool {
         self.groups.as_ref().is_none_or(|v| v.contains(&g))
     }
@@ -179,13 +203,15 @@ pub fn flows<'m>(
             let run = ds.run(measure, group);
             let slices: Vec<&[Fact]> = match &sel.partners {
                 None => vec![run],
+                // One series per partner: its periods found by binary
+                // search too.
                 Some(_) => scope
                     .partners(sel)
                     .into_iter()
                     .map(|p| {
                         let start = run.partition_point(|o| o.key.partner < p);
                         let len = run[start..].partition_point(|o| o.key.partner == p);
-                        &run[start..start + len]
+                        sel.periods_in(&run[start..start + len])
                     })
                     .collect(),
             };
@@ -753,7 +779,7 @@ pub fn period_ranges(periods: &[Period]) -> Vec<String> {
 /// or groups it has no figures for), or `no_figure` (it covers them all, but
 /// the source gives no figure for this combination).
 pub fn why_empty(ds: &DatasetView, sel: &Selection) -> (&'static str, String) {
-    let covered = period_ranges(&ds.periods).join(", ");
+    let covered = ds.period_ranges.join(", ");
     let in_coverage = ds
         .periods_of(sel.frequency)
         .iter()
@@ -947,6 +973,123 @@ mod tests {
     }
 
     const AERO: GroupId = GroupId::Group(Group::Aerospace);
+
+    /// Flows found by binary search in each partner's series equal a plain
+    /// scan of every fact, for years and months, lists and ranges.
+    #[test]
+    fn flows_by_partner_and_period_equal_a_scan() {
+        let mut obs = Vec::new();
+        for partner in ["WLD", "KR", "CN"] {
+            let code = PartnerCode::try_from(partner).unwrap();
+            for year in 2020..=2022 {
+                let y = atp_core::Year::new(year).unwrap();
+                for (i, period) in std::iter::once(Period::annual(y))
+                    .chain(Period::months_of(y))
+                    .enumerate()
+                {
+                    let k = SeriesKey {
+                        measure: Measure::Imports,
+                        group: AERO,
+                        partner: code,
+                        period,
+                    };
+                    obs.push(reported(k, i64::from(year) * 100 + i as i64));
+                }
+            }
+        }
+        let stored = StoredDataset {
+            info: DatasetInfo {
+                id: "m".to_owned(),
+                title: "m".to_owned(),
+                publisher: "m".to_owned(),
+                citation: "m".to_owned(),
+                source_url: None,
+                vintage: "1".to_owned(),
+                notes: Vec::new(),
+            },
+            quality_notes: Vec::new(),
+            source_format: SourceFormat::Csv.as_str().to_owned(),
+            imported_at: "2026-01-01T00:00:00Z".to_owned(),
+            row_count: obs.len() as i64,
+            checksum: String::new(),
+            last_period: None,
+            published_on: None,
+        };
+        let m = ReadModel::build(1, vec![(stored, obs)], &[], None);
+        let ds = m.default_dataset().unwrap();
+        let p = |s: &str| Period::try_from(s).unwrap();
+        let filters = [
+            (Frequency::Monthly, PeriodFilter::All),
+            (Frequency::Annual, PeriodFilter::All),
+            (Frequency::Monthly, PeriodFilter::List(vec![p("2021-07")])),
+            (
+                Frequency::Monthly,
+                PeriodFilter::List(vec![p("2022-12"), p("2020-01")]),
+            ),
+            (Frequency::Annual, PeriodFilter::List(vec![p("2021")])),
+            (
+                Frequency::Monthly,
+                PeriodFilter::Range {
+                    from: Some(p("2020-11")),
+                    to: Some(p("2021-02")),
+                },
+            ),
+            (
+                Frequency::Monthly,
+                PeriodFilter::Range {
+                    from: None,
+                    to: Some(p("2020-03")),
+                },
+            ),
+            (
+                Frequency::Monthly,
+                PeriodFilter::Range {
+                    from: Some(p("2022-10")),
+                    to: None,
+                },
+            ),
+            (
+                Frequency::Annual,
+                PeriodFilter::Range {
+                    from: Some(p("2021")),
+                    to: None,
+                },
+            ),
+            (Frequency::Monthly, PeriodFilter::List(vec![p("2030-01")])),
+        ];
+        for (frequency, periods) in filters {
+            for partners in [vec!["KR"], vec!["CN", "WLD"]] {
+                let sel = Selection {
+                    groups: Some(vec![AERO]),
+                    partners: Some(
+                        partners
+                            .iter()
+                            .map(|c| PartnerCode::try_from(*c).unwrap())
+                            .collect(),
+                    ),
+                    frequency,
+                    periods: periods.clone(),
+                };
+                let got: Vec<SeriesKey> = flows(&m, ds, Flow::Imports, &sel)
+                    .iter()
+                    .map(|r| r.key)
+                    .collect();
+                let mut scan: Vec<SeriesKey> = ds
+                    .facts
+                    .iter()
+                    .filter(|f| {
+                        f.key.measure == Measure::Imports
+                            && f.key.group == AERO
+                            && sel.partner(f.key.partner)
+                            && sel.period(f.key.period)
+                    })
+                    .map(|f| f.key)
+                    .collect();
+                scan.sort_unstable();
+                assert_eq!(got, scan, "{frequency} {periods:?} {partners:?}");
+            }
+        }
+    }
 
     #[test]
     fn flows_come_in_group_partner_year_order_with_all_computed() {

@@ -219,6 +219,9 @@ pub struct DatasetView {
     pub partners: Vec<PartnerCode>,
     /// Whether `all` was computed here (true) or printed by the source.
     pub all_is_computed: bool,
+    /// The periods as runs (`2014, 2024`, `1989-01..2024-06`), computed
+    /// once: every answer's coverage says them.
+    pub period_ranges: Vec<String>,
 }
 
 impl DatasetView {
@@ -262,7 +265,9 @@ impl DatasetView {
             .then(Printed::of_builtin)
             .flatten();
         let all_is_computed = !has_all && !groups_covered.is_empty();
+        let period_ranges = crate::period_ranges(&periods);
         DatasetView {
+            period_ranges,
             stored,
             printed,
             facts,
