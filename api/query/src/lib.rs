@@ -200,19 +200,14 @@ pub fn flows<'m>(
             // The fast path: one contiguous run per group, ordered by
             // partner and year; the partners asked for are found by binary
             // search instead of scanning the run.
-            let run = ds.run(measure, group);
             let slices: Vec<&[Fact]> = match &sel.partners {
-                None => vec![run],
+                None => vec![ds.run(measure, group)],
                 // One series per partner: its periods found by binary
                 // search too.
                 Some(_) => scope
                     .partners(sel)
                     .into_iter()
-                    .map(|p| {
-                        let start = run.partition_point(|o| o.key.partner < p);
-                        let len = run[start..].partition_point(|o| o.key.partner == p);
-                        sel.periods_in(&run[start..start + len])
-                    })
+                    .map(|p| sel.periods_in(ds.series(measure, group, p)))
                     .collect(),
             };
             for o in slices.into_iter().flatten() {

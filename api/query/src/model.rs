@@ -222,6 +222,10 @@ pub struct DatasetView {
     /// The periods as runs (`2014, 2024`, `1989-01..2024-06`), computed
     /// once: every answer's coverage says them.
     pub period_ranges: Vec<String>,
+    /// Where each series (measure, group, partner) starts in `facts` and
+    /// how long it is: a lookup hashes to its series and searches its few
+    /// hundred periods, instead of searching millions of facts.
+    series: HashMap<(Measure, GroupId, PartnerCode), (u32, u32)>,
 }
 
 impl DatasetView {
@@ -266,8 +270,10 @@ impl DatasetView {
             .flatten();
         let all_is_computed = !has_all && !groups_covered.is_empty();
         let period_ranges = crate::period_ranges(&periods);
+        let series = series_index(&facts);
         DatasetView {
             period_ranges,
+            series,
             stored,
             printed,
             facts,
@@ -319,10 +325,23 @@ impl DatasetView {
     }
 
     pub fn get(&self, key: &SeriesKey) -> Option<&Fact> {
-        self.facts
-            .binary_search_by(|f| f.key.cmp(key))
+        let series = self.series(key.measure, key.group, key.partner);
+        series
+            .binary_search_by(|f| f.key.period.cmp(&key.period))
             .ok()
-            .map(|i| &self.facts[i])
+            .map(|i| &series[i])
+    }
+
+    /// The facts of one series (measure, group and partner), ordered by
+    /// period; empty when the dataset has none.
+    pub fn series(&self, measure: Measure, group: GroupId, partner: PartnerCode) -> &[Fact] {
+        self.series
+            .get(&(measure, group, partner))
+            .and_then(|&(start, len)| {
+                self.facts
+                    .get(start as usize..start as usize + len as usize)
+            })
+            .unwrap_or(&[])
     }
 
     /// The facts of one measure and group, ordered by partner and period.
@@ -338,6 +357,25 @@ impl DatasetView {
     pub fn row_count(&self) -> usize {
         self.facts.len()
     }
+}
+
+/// Where each series starts in facts sorted by key, and its length.
+fn series_index(facts: &[Fact]) -> HashMap<(Measure, GroupId, PartnerCode), (u32, u32)> {
+    let mut index = HashMap::new();
+    let mut start = 0;
+    for (i, f) in facts.iter().enumerate() {
+        let at = |k: &SeriesKey| (k.measure, k.group, k.partner);
+        if i + 1 == facts.len() || at(&facts[i + 1].key) != at(&f.key) {
+            // A dataset of more than 4 billion facts is not loaded.
+            let (s, l) = (
+                u32::try_from(start).unwrap_or(u32::MAX),
+                u32::try_from(i + 1 - start).unwrap_or(0),
+            );
+            index.insert(at(&f.key), (s, l));
+            start = i + 1;
+        }
+    }
+    index
 }
 
 /// The `all` aggregate of each flow, partner and period: the sum of the
