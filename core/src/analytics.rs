@@ -278,9 +278,71 @@ pub fn herfindahl_hirschman(
     })
 }
 
+/// Dependence on the largest partners: the share of the world total that
+/// the `k` largest listed partners hold together.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dependence {
+    /// In percent of the world total.
+    pub share_pct: f64,
+    /// The partners counted, largest first (fewer than `k` when fewer are
+    /// listed).
+    pub largest: Vec<(PartnerCode, i64)>,
+}
+
+/// The share of `world_usd` held by the `k` largest of `listed` (countries
+/// and blocs that may be counted side by side; pass no aggregate). Ties at
+/// the cut are broken by partner code, so the answer is deterministic.
+/// Undefined when the world total is not positive or nothing is listed.
+pub fn dependence_on_largest(
+    world_usd: i64,
+    listed: &[(PartnerCode, i64)],
+    k: usize,
+) -> Computed<Dependence> {
+    positive_base(world_usd)?;
+    if listed.is_empty() || k == 0 {
+        return Err(Undefined::MissingValue);
+    }
+    let mut sorted = listed.to_vec();
+    sorted.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    sorted.truncate(k);
+    let top = sum(sorted.iter().map(|(_, v)| *v))?;
+    Ok(Dependence {
+        share_pct: finite(top as f64 / world_usd as f64 * 100.0)?,
+        largest: sorted,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dependence_counts_the_largest_partners() {
+        let p = |s: &str| PartnerCode::try_from(s).unwrap();
+        let listed = [(p("KR"), 10), (p("CN"), 50), (p("JP"), 25), (p("TW"), 25)];
+        let top1 = dependence_on_largest(200, &listed, 1).unwrap();
+        assert!(close(top1.share_pct, 25.0));
+        assert_eq!(top1.largest, [(p("CN"), 50)]);
+        // A tie at the cut: the lower code first (JP before TW).
+        let top3 = dependence_on_largest(200, &listed, 3).unwrap();
+        assert!(close(top3.share_pct, 50.0));
+        assert_eq!(top3.largest, [(p("CN"), 50), (p("JP"), 25), (p("TW"), 25)]);
+        assert_eq!(
+            dependence_on_largest(200, &listed[..1], 3)
+                .unwrap()
+                .largest
+                .len(),
+            1
+        );
+        assert_eq!(
+            dependence_on_largest(0, &listed, 1),
+            Err(Undefined::ZeroBase)
+        );
+        assert_eq!(
+            dependence_on_largest(10, &[], 1),
+            Err(Undefined::MissingValue)
+        );
+    }
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-9

@@ -9,6 +9,7 @@ pub mod analytics;
 pub mod builtin;
 pub mod catalog;
 pub mod dataset;
+pub mod decomposition;
 pub mod error;
 pub mod flow;
 pub mod group;

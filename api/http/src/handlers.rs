@@ -528,17 +528,9 @@ fn meta(
 
 /// What a dataset covers.
 fn coverage(ds: &DatasetView) -> Coverage {
-    let in_time = |p: &&atp_core::Period| {
-        let (y, m) = p.end_month();
-        (y, if p.is_annual() { 0 } else { m })
-    };
     Coverage {
-        first_period: ds.periods.iter().min_by_key(in_time).map(|p| p.to_string()),
-        last_period: ds
-            .periods
-            .iter()
-            .max_by_key(|p| p.end_month())
-            .map(|p| p.to_string()),
+        first_period: ds.first_period.map(|p| p.to_string()),
+        last_period: ds.last_period.map(|p| p.to_string()),
         periods: ds.periods.len(),
         frequencies: ds.frequencies().iter().map(|f| f.as_str()).collect(),
         period_ranges: ds.period_ranges.clone(),

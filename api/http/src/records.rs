@@ -990,7 +990,7 @@ impl<'a> DatasetRecord<'a> {
             all_is_computed: ds.all_is_computed,
             groups: ds.group_ids.iter().map(|g| g.as_str()).collect(),
             years,
-            frequencies: ds.frequencies(),
+            frequencies: ds.frequencies().to_vec(),
             first_period: first_period.copied(),
             last_period: ds.periods.iter().max_by_key(by_time).copied(),
             partners: ds.partners.len(),

@@ -222,6 +222,12 @@ pub struct DatasetView {
     /// The periods as runs (`2014, 2024`, `1989-01..2024-06`), computed
     /// once: every answer's coverage says them.
     pub period_ranges: Vec<String>,
+    /// The first and last period in time (a year counts from its January
+    /// and to its December; a month before the year it ends), computed once.
+    pub first_period: Option<Period>,
+    pub last_period: Option<Period>,
+    /// The frequencies with figures (annual first), computed once.
+    pub frequencies: Vec<Frequency>,
     /// Where each series (measure, group, partner) starts in `facts` and
     /// how long it is: a lookup hashes to its series and searches its few
     /// hundred periods, instead of searching millions of facts.
@@ -271,8 +277,21 @@ impl DatasetView {
         let all_is_computed = !has_all && !groups_covered.is_empty();
         let period_ranges = crate::period_ranges(&periods);
         let series = series_index(&facts);
+        let in_time = |p: &&Period| {
+            let (y, m) = p.end_month();
+            (y, if p.is_annual() { 0 } else { m })
+        };
+        let first_period = periods.iter().min_by_key(in_time).copied();
+        let last_period = periods.iter().max_by_key(|p| p.end_month()).copied();
+        let frequencies: Vec<Frequency> = Frequency::ALL
+            .into_iter()
+            .filter(|f| periods.iter().any(|p| p.frequency() == *f))
+            .collect();
         DatasetView {
             period_ranges,
+            first_period,
+            last_period,
+            frequencies,
             series,
             stored,
             printed,
@@ -293,11 +312,8 @@ impl DatasetView {
     }
 
     /// The frequencies with figures (annual first).
-    pub fn frequencies(&self) -> Vec<Frequency> {
-        Frequency::ALL
-            .into_iter()
-            .filter(|f| !self.periods_of(*f).is_empty())
-            .collect()
+    pub fn frequencies(&self) -> &[Frequency] {
+        &self.frequencies
     }
 
     /// The vintage's id.
