@@ -18,6 +18,7 @@ pub mod observation;
 pub mod partner;
 pub mod period;
 pub mod quality;
+pub mod scenario;
 pub mod year;
 
 pub use catalog::{ExtraPartner, NewDataset, SourceFormat, StoredDataset};

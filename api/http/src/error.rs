@@ -19,6 +19,18 @@ pub enum ApiError {
         expected: String,
         allowed: Vec<String>,
     },
+    /// A request body (JSON) is malformed or names something invalid; the
+    /// pointer (RFC 6901) says where.
+    #[error("invalid body at {pointer:?}: {expected}")]
+    InvalidBody {
+        pointer: String,
+        value: Option<String>,
+        expected: String,
+        allowed: Vec<String>,
+        /// 400 for a body that is not JSON, 422 for JSON that says
+        /// something the service cannot do.
+        malformed: bool,
+    },
     /// No such resource.
     #[error("no {kind} {id:?}")]
     NotFound {
@@ -108,6 +120,7 @@ impl ApiError {
     fn slug(&self) -> &'static str {
         match self {
             ApiError::InvalidParameter { .. } => "invalid-parameter",
+            ApiError::InvalidBody { .. } => "invalid-body",
             ApiError::NotFound { .. } | ApiError::NoRoute(_) => "not-found",
             ApiError::MethodNotAllowed { .. } => "method-not-allowed",
             ApiError::InvalidUpload(_) => "invalid-upload",
@@ -126,6 +139,7 @@ impl ApiError {
     fn title(&self) -> &'static str {
         match self {
             ApiError::InvalidParameter { .. } => "Invalid parameter",
+            ApiError::InvalidBody { .. } => "Invalid body",
             ApiError::NotFound { .. } | ApiError::NoRoute(_) => "Not found",
             ApiError::MethodNotAllowed { .. } => "Method not allowed",
             ApiError::InvalidUpload(_) => "Invalid upload",
@@ -174,12 +188,20 @@ pub struct Problem {
     /// For a refused upload: the row or line at fault (1-based).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<u64>,
+    /// For a refused JSON body: where in it (a JSON pointer, RFC 6901).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "/shocks/0/change_pct")]
+    pub pointer: Option<String>,
 }
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
+            ApiError::InvalidBody {
+                malformed: true, ..
+            } => StatusCode::BAD_REQUEST,
+            ApiError::InvalidBody { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound { .. } | ApiError::NoRoute(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::InvalidUpload(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -215,6 +237,25 @@ impl ResponseError for ApiError {
                     detail,
                 )
             }
+            ApiError::InvalidBody {
+                pointer,
+                value,
+                expected,
+                allowed,
+                ..
+            } => {
+                let value = value.as_deref().map(echo);
+                let detail = match &value {
+                    Some(v) => format!("invalid {pointer:?} {v:?}: {expected}"),
+                    None => format!("invalid {pointer:?}: {expected}"),
+                };
+                (
+                    None,
+                    value,
+                    (!allowed.is_empty()).then(|| allowed.clone()),
+                    detail,
+                )
+            }
             ApiError::NotFound { detail, id, .. } => (None, Some(id.clone()), None, detail.clone()),
             ApiError::InvalidUpload(e) => (None, e.value.clone(), None, self.to_string()),
             ApiError::Internal(cause) => {
@@ -246,6 +287,10 @@ impl ResponseError for ApiError {
             },
             row: match self {
                 ApiError::InvalidUpload(e) => e.row,
+                _ => None,
+            },
+            pointer: match self {
+                ApiError::InvalidBody { pointer, .. } => Some(echo(pointer)),
                 _ => None,
             },
         };
@@ -307,6 +352,7 @@ pub fn problem_for_status(status: StatusCode, detail: Option<&str>) -> Vec<u8> {
         file: None,
         field: None,
         row: None,
+        pointer: None,
     };
     serde_json::to_vec(&problem).unwrap_or_default()
 }

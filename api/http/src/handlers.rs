@@ -495,7 +495,7 @@ impl Weighed for FormatOnlyQuery {}
 impl Weighed for NoQuery {}
 
 /// `meta`: what the query was about, and the query as understood.
-fn meta(
+pub(crate) fn meta(
     model: &ReadModel,
     dataset: Option<&DatasetView>,
     q: &RawQuery,
@@ -553,7 +553,7 @@ fn transform_meta(t: &Transform) -> Option<TransformMeta> {
 
 /// `meta` of a listing of a dataset's data, with a notice saying why when
 /// a valid query matched nothing.
-fn data_meta(
+pub(crate) fn data_meta(
     model: &ReadModel,
     ds: &DatasetView,
     q: &RawQuery,

@@ -3,6 +3,7 @@
 //! the code, and the server with its observability. No database: storage is
 //! reached through the [`DataStore`] the binary provides.
 
+mod analysis;
 mod csv_out;
 pub mod datastore;
 mod encoding;
@@ -12,6 +13,7 @@ mod observe;
 pub mod params;
 pub mod records;
 pub mod respond;
+mod scenarios;
 mod server;
 mod settings;
 mod writes;
@@ -189,6 +191,38 @@ impl AppState {
             self.cache.as_ref().map(|c| (c, key)),
         ))
     }
+
+    /// Renders a large answer that no URL names (a POST's) on the blocking
+    /// pool, a few at a time, like the heavy queries of [`AppState::cached`].
+    pub async fn compute<F>(&self, render: F) -> Result<Rendered, ApiError>
+    where
+        F: FnOnce(&ReadModel) -> Result<Rendered, ApiError> + Send + 'static,
+    {
+        let _permit = tokio::time::timeout(HEAVY_QUEUE_WAIT, self.heavy.acquire())
+            .await
+            .map_err(|_| ApiError::Busy {
+                message: "the server is answering as many large queries as it takes at once; \
+                          retry"
+                    .to_owned(),
+                retry_after: 5,
+            })?
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let model = self.model.load_full();
+        web::block(move || render(&model))
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?
+    }
+
+    /// A rendered answer that is not kept in the cache, with its ETag.
+    pub fn respond_uncached(&self, req: &HttpRequest, rendered: Rendered) -> HttpResponse {
+        respond(
+            req,
+            &Arc::new(rendered),
+            &self.cache_policy,
+            self.is_stale(),
+            None,
+        )
+    }
 }
 
 /// The parts of the OpenAPI document not generated from the handlers.
@@ -206,10 +240,25 @@ records as CSV with `?format=csv` or `Accept: text/csv`. Errors are `application
     tags(
         (name = "reference", description = "Groups, partners, years and datasets"),
         (name = "data", description = "Trade values and the indicators derived from them"),
+        (name = "analysis", description = "Decompositions of change, indicators over time, scenarios and forecasts"),
         (name = "service", description = "Health and readiness"),
         (name = "writes", description = "Protected writes (need the write token)"),
     ),
-    components(schemas(error::Problem, params::FormatParam, params::FlowParam, params::MeasureParam, params::ReportFormat)),
+    components(schemas(
+        error::Problem,
+        params::FormatParam,
+        params::FlowParam,
+        params::MeasureParam,
+        params::ReportFormat,
+        params::FrequencyParam,
+        params::UnitsParam,
+        params::RollingParam,
+        params::DecomposeByParam,
+        params::IndicatorParam,
+        scenarios::ScenarioBody,
+        scenarios::ShockBody,
+        scenarios::TariffBody,
+    )),
     modifiers(&WriteTokenScheme)
 )]
 pub struct ApiDoc;

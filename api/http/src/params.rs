@@ -252,7 +252,7 @@ fn string_schema() -> RefOr<Schema> {
     ))))
 }
 
-fn integer_schema(min: i64, max: i64) -> RefOr<Schema> {
+pub fn integer_schema(min: i64, max: i64) -> RefOr<Schema> {
     let mut o = Object::with_type(SchemaType::Type(Type::Integer));
     o.format = Some(SchemaFormat::KnownFormat(KnownFormat::Int32));
     o.minimum = Some(utoipa::Number::Int(min as isize));
@@ -384,7 +384,7 @@ pub enum PeriodArg {
 }
 
 impl PeriodArg {
-    fn shown(&self) -> String {
+    pub fn shown(&self) -> String {
         match self {
             PeriodArg::Period(p) => p.to_string(),
             PeriodArg::Latest => "latest".to_owned(),
@@ -484,6 +484,56 @@ macro_rules! named_param {
             }
         }
     };
+}
+
+named_param!(
+    /// What the cells of a decomposition are: `partner` (the partners of a
+    /// group, within the world), `group` (the ATP groups of a partner,
+    /// within `all`), `partner,group` (both, within the world's `all`).
+    DecomposeByParam {
+        Partner => "partner",
+        Group => "group",
+        PartnerGroup => "partner,group",
+    }
+);
+
+impl DecomposeByParam {
+    pub fn by(self) -> atp_query::decomposition::DecomposeBy {
+        use atp_query::decomposition::DecomposeBy;
+        match self {
+            DecomposeByParam::Partner => DecomposeBy::Partner,
+            DecomposeByParam::Group => DecomposeBy::Group,
+            DecomposeByParam::PartnerGroup => DecomposeBy::PartnerGroup,
+        }
+    }
+}
+
+named_param!(
+    /// An indicator: `top1_share` and `top3_share` (the share of a group's
+    /// world imports or exports held by the largest listed partner, by the
+    /// three largest), `hhi` (Herfindahl-Hirschman index over the listed
+    /// partners), `tsi` (trade specialisation index of a partner),
+    /// `atp_share` (ATP's share of all goods traded with a partner).
+    IndicatorParam {
+        Top1Share => "top1_share",
+        Top3Share => "top3_share",
+        Hhi => "hhi",
+        Tsi => "tsi",
+        AtpShare => "atp_share",
+    }
+);
+
+impl IndicatorParam {
+    pub fn indicator(self) -> atp_query::indicators::Indicator {
+        use atp_query::indicators::Indicator;
+        match self {
+            IndicatorParam::Top1Share => Indicator::Top1Share,
+            IndicatorParam::Top3Share => Indicator::Top3Share,
+            IndicatorParam::Hhi => Indicator::Hhi,
+            IndicatorParam::Tsi => Indicator::Tsi,
+            IndicatorParam::AtpShare => Indicator::AtpShare,
+        }
+    }
 }
 
 named_param!(

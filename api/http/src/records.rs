@@ -122,11 +122,11 @@ pub mod wire {
 /// Why the measure beside it is `null` (itself `null` when the measure has a value).
 pub type Reason = Option<Undefined>;
 
-fn value<T: Copy>(c: &Computed<T>) -> Option<T> {
+pub(crate) fn value<T: Copy>(c: &Computed<T>) -> Option<T> {
     c.as_ref().ok().copied()
 }
 
-fn reason<T>(c: &Computed<T>) -> Reason {
+pub(crate) fn reason<T>(c: &Computed<T>) -> Reason {
     c.as_ref().err().copied()
 }
 
@@ -182,7 +182,7 @@ fn join_codes(codes: &[PartnerCode]) -> String {
         .join(";")
 }
 
-fn text(s: &str) -> SortValue {
+pub(crate) fn text(s: &str) -> SortValue {
     SortValue::Text(s.to_owned())
 }
 

@@ -40,6 +40,11 @@ fn v1(cfg: &mut ServiceConfig) {
         .service(handlers::list_concentration)
         .service(handlers::list_revisions)
         .service(handlers::list_comparison)
+        .service(super::analysis::list_share_shifts)
+        .service(super::analysis::list_decomposition)
+        .service(super::analysis::list_indicators)
+        .service(super::scenarios::run_scenario)
+        .service(super::scenarios::find_scenario)
         .service(handlers::list_groups)
         .service(handlers::list_partners)
         .service(handlers::list_years)
@@ -496,6 +501,36 @@ mod tests {
         assert_eq!(routes.allowed("/v1/partners/KR/profile"), Some("GET, HEAD"));
         assert_eq!(routes.allowed("/v1/groups"), Some("GET, HEAD"));
         assert_eq!(routes.allowed("/v2/groups"), None);
+    }
+
+    /// Every `$ref` of the document names a component it has.
+    #[test]
+    fn every_reference_resolves() {
+        let doc = serde_json::to_value(build_app_doc()).unwrap();
+        let schemas = doc["components"]["schemas"].as_object().unwrap().clone();
+        let mut refs = Vec::new();
+        fn walk(v: &serde_json::Value, refs: &mut Vec<String>) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    if let Some(serde_json::Value::String(r)) = m.get("$ref") {
+                        refs.push(r.clone());
+                    }
+                    m.values().for_each(|x| walk(x, refs));
+                }
+                serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, refs)),
+                _ => {}
+            }
+        }
+        walk(&doc, &mut refs);
+        assert!(!refs.is_empty());
+        let missing: Vec<&String> = refs
+            .iter()
+            .filter(|r| {
+                r.strip_prefix("#/components/schemas/")
+                    .is_none_or(|name| !schemas.contains_key(name))
+            })
+            .collect();
+        assert!(missing.is_empty(), "unresolved: {missing:?}");
     }
 
     #[test]

@@ -3,8 +3,11 @@
 //! turns the rows into wire records.
 
 pub mod comparison;
+pub mod decomposition;
+pub mod indicators;
 pub mod model;
 mod rows;
+pub mod scenario;
 pub mod series;
 
 use std::collections::HashMap;
