@@ -334,6 +334,10 @@ impl<'a> Checker<'a> {
     }
 
     fn tautological(&self, keys: &[SeriesKey], claim: Option<&str>) -> bool {
+        // Most figures are derived from nothing: no names to build.
+        if !keys.iter().any(|k| self.depends.contains_key(k)) {
+            return false;
+        }
         let mut names: Vec<String> = keys.iter().map(SeriesKey::to_string).collect();
         if let Some(id) = claim {
             names.push(format!("claim:{id}"));
@@ -523,10 +527,11 @@ fn run_checks(c: &Checker<'_>) -> Vec<Check> {
         });
     }
 
-    // the groups sum to `all`
+    // the groups sum to `all` (where the dataset has groups: otherwise its
+    // `all` is the source's own total, with nothing to sum)
     let groups = ds.groups_covered();
     for &(g, p, y) in &coords {
-        if g != GroupId::All {
+        if g != GroupId::All || groups.is_empty() {
             continue;
         }
         for measure in Measure::ALL {
@@ -568,37 +573,41 @@ fn run_checks(c: &Checker<'_>) -> Vec<Check> {
     }
 
     // partners within and summing to the world
-    let listed: Vec<PartnerCode> = Partner::all()
+    let listed: Vec<(PartnerCode, crate::partner::PartnerKind)> = Partner::all()
         .iter()
         .filter(|p| !p.kind.is_aggregate())
-        .map(|p| p.code)
+        .map(|p| (p.code, p.kind))
         .collect();
+    let is_listed: std::collections::HashSet<PartnerCode> =
+        listed.iter().map(|(p, _)| *p).collect();
     let mut gy: Vec<(GroupId, Period)> = coords.iter().map(|&(g, _, y)| (g, y)).collect();
     gy.sort_unstable();
     gy.dedup();
-    // The partners a group lists anywhere in the dataset: the rest of the
-    // world is the world minus all of them, so the sum needs every one.
-    let listed_in_group = |g: GroupId| -> Vec<PartnerCode> {
-        let mut v: Vec<PartnerCode> = coords
-            .iter()
-            .filter(|&&(gr, p, _)| gr == g && listed.contains(&p))
-            .map(|&(_, p, _)| p)
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
+    // How many partners a group lists anywhere in the dataset: the rest of
+    // the world is the world minus all of them, so the sum needs every one.
+    let mut listed_in_group: HashMap<GroupId, std::collections::HashSet<PartnerCode>> =
+        HashMap::new();
+    for &(g, p, _) in &coords {
+        if is_listed.contains(&p) {
+            listed_in_group.entry(g).or_default().insert(p);
+        }
+    }
     for &(g, y) in &gy {
         for measure in Measure::ALL {
             let wk = key(measure, g, PartnerCode::WORLD, y);
             let Some(world) = c.interval(&wk) else {
                 continue;
             };
-            let present: Vec<SeriesKey> = listed
+            // The partners with a figure that may be counted side by side:
+            // a bloc whose members are listed too would count them twice.
+            let with_figure: Vec<(PartnerCode, crate::partner::PartnerKind)> = listed
                 .iter()
-                .map(|&p| key(measure, g, p, y))
-                .filter(|k| c.interval(k).is_some())
+                .copied()
+                .filter(|&(p, _)| c.interval(&key(measure, g, p, y)).is_some())
                 .collect();
+            let (countable, _) = crate::membership::countable(&with_figure, y);
+            let present: Vec<SeriesKey> =
+                countable.iter().map(|&p| key(measure, g, p, y)).collect();
             if present.is_empty() {
                 continue;
             }
@@ -622,7 +631,7 @@ fn run_checks(c: &Checker<'_>) -> Vec<Check> {
                 });
             }
             let rk = key(measure, g, PartnerCode::REST_OF_WORLD, y);
-            let complete = present.len() == listed_in_group(g).len();
+            let complete = with_figure.len() == listed_in_group.get(&g).map_or(0, |s| s.len());
             if let (Some(rest), true) = (c.interval(&rk), complete) {
                 let mut keys = present.clone();
                 keys.push(rk);

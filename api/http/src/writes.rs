@@ -326,10 +326,11 @@ pub async fn create_dataset(
     security(("write_token" = [])),
     responses(
         (status = 204, description = "Deleted"),
+        (status = 400, description = "Bad parameter (an unknown one, or a bad vintage)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No bearer token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Wrong token, or writes disabled", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such dataset", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The built-in dataset, which is part of the service, cannot be deleted", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A built-in dataset, which is part of the service, cannot be deleted", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unreachable or did not answer within `write_timeout`", body = Problem, content_type = "application/problem+json"),
     )
 )]
