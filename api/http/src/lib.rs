@@ -4,11 +4,13 @@
 //! reached through the [`DataStore`] the binary provides.
 
 mod analysis;
+mod charts;
 mod csv_out;
 pub mod datastore;
 mod encoding;
 pub mod error;
 mod handlers;
+mod landing;
 mod observe;
 pub mod params;
 pub mod records;
@@ -241,6 +243,7 @@ records as CSV with `?format=csv` or `Accept: text/csv`. Errors are `application
         (name = "reference", description = "Groups, partners, years and datasets"),
         (name = "data", description = "Trade values and the indicators derived from them"),
         (name = "analysis", description = "Decompositions of change, indicators over time, scenarios and forecasts"),
+        (name = "charts", description = "Charts of the same data, as SVG"),
         (name = "service", description = "Health and readiness"),
         (name = "writes", description = "Protected writes (need the write token)"),
     ),
@@ -255,6 +258,8 @@ records as CSV with `?format=csv` or `Accept: text/csv`. Errors are `application
         params::RollingParam,
         params::DecomposeByParam,
         params::IndicatorParam,
+        params::LangParam,
+        params::WaterfallBy,
         scenarios::ScenarioBody,
         scenarios::ShockBody,
         scenarios::TariffBody,

@@ -537,6 +537,22 @@ impl IndicatorParam {
 }
 
 named_param!(
+    /// The language of a chart's labels: `en` (default) or `ko`.
+    LangParam {
+        En => "en",
+        Ko => "ko",
+    }
+);
+
+named_param!(
+    /// The cells of a waterfall: `group` or `partner`.
+    WaterfallBy {
+        Group => "group",
+        Partner => "partner",
+    }
+);
+
+named_param!(
     /// How often a series has a value: `annual` (years) or `monthly`.
     FrequencyParam {
         Annual => "annual",
@@ -616,6 +632,33 @@ impl ListItem for PartnerArg {
     fn parse(_name: &'static str, value: &str) -> Result<Self, ApiError> {
         Ok(PartnerArg(value.to_owned()))
     }
+}
+
+impl Scalar for PartnerArg {
+    const EXPECTED: &'static str = "a partner code (see /v1/partners)";
+    fn schema() -> RefOr<Schema> {
+        string_schema()
+    }
+    fn parse(_name: &'static str, value: &str) -> Result<Self, ApiError> {
+        Ok(PartnerArg(value.to_owned()))
+    }
+}
+
+impl Scalar for GroupId {
+    const EXPECTED: &'static str = "a group (see /v1/groups)";
+    fn schema() -> RefOr<Schema> {
+        string_schema()
+    }
+    fn parse(name: &'static str, value: &str) -> Result<Self, ApiError> {
+        GroupId::try_from(value).map_err(|e| ApiError::from_invalid(name, e))
+    }
+}
+
+/// A partner resolved against the read model, named `partner` in errors.
+pub fn partner(model: &ReadModel, p: &PartnerArg) -> Result<PartnerCode, ApiError> {
+    model
+        .parse_partner(&p.0)
+        .map_err(|e| ApiError::from_invalid("partner", e))
 }
 
 /// A sort key as given (`-value_usd`), checked against the record type's

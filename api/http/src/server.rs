@@ -45,6 +45,10 @@ fn v1(cfg: &mut ServiceConfig) {
         .service(super::analysis::list_indicators)
         .service(super::scenarios::run_scenario)
         .service(super::scenarios::find_scenario)
+        .service(super::charts::chart_group_balances)
+        .service(super::charts::chart_partner_shares)
+        .service(super::charts::chart_series)
+        .service(super::charts::chart_waterfall)
         .service(handlers::list_groups)
         .service(handlers::list_partners)
         .service(handlers::list_years)
@@ -380,6 +384,7 @@ pub fn app(
     // Innermost first; the outermost sees every request.
     app.app_data(parts.metrics.clone())
         .route("/metrics", web::get().to(observe::metrics_endpoint))
+        .route("/", web::get().to(crate::landing::landing_page))
         .wrap(Condition::new(
             !settings.cors_origins.is_empty(),
             cors(&settings.cors_origins),
