@@ -114,6 +114,7 @@ pub async fn landing_page(req: HttpRequest, state: web::Data<AppState>) -> HttpR
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="/favicon.ico" type="image/svg+xml">
 <title>{title}</title>
 <style>
 body {{ font-family: 'Noto Sans CJK KR', 'Noto Sans KR', 'DejaVu Sans', Arial, sans-serif; max-width: 860px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.5; }}
@@ -170,5 +171,17 @@ nav a {{ margin-right: 1em; }}
     state.respond_uncached(
         &req,
         Rendered::new(html.into_bytes(), "text/html; charset=utf-8"),
+    )
+}
+
+/// The service's icon: a small SVG (browsers ask for `/favicon.ico` of
+/// every page, a chart's included).
+const FAVICON: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0072B2"/><rect x="3" y="8" width="2.5" height="5" fill="#fff"/><rect x="6.75" y="5" width="2.5" height="8" fill="#fff"/><rect x="10.5" y="3" width="2.5" height="10" fill="#E69F00"/></svg>"##;
+
+/// `GET /favicon.ico`.
+pub async fn favicon(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    state.respond_uncached(
+        &req,
+        Rendered::new(FAVICON.as_bytes().to_vec(), "image/svg+xml"),
     )
 }

@@ -385,6 +385,7 @@ pub fn app(
     app.app_data(parts.metrics.clone())
         .route("/metrics", web::get().to(observe::metrics_endpoint))
         .route("/", web::get().to(crate::landing::landing_page))
+        .route("/favicon.ico", web::get().to(crate::landing::favicon))
         .wrap(Condition::new(
             !settings.cors_origins.is_empty(),
             cors(&settings.cors_origins),
