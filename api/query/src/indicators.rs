@@ -225,7 +225,7 @@ fn transformed(
     let value = match units {
         Units::Lin => now,
         Units::Log => now.and_then(|v| match v {
-            v if v == 0.0 => Err(Undefined::ZeroBase),
+            0.0 => Err(Undefined::ZeroBase),
             v if v < 0.0 => Err(Undefined::NegativeBase),
             v => Ok(v.ln()),
         }),
@@ -233,7 +233,7 @@ fn transformed(
         Units::Pch | Units::Pc1 | Units::Pca => now.and_then(|n| {
             let b = before()?;
             match b {
-                b if b == 0.0 => Err(Undefined::ZeroBase),
+                0.0 => Err(Undefined::ZeroBase),
                 b if b < 0.0 => Err(Undefined::NegativeBase),
                 b if units == Units::Pca => {
                     let per_year = f64::from(period.frequency().per_year());
