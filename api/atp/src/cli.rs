@@ -106,6 +106,10 @@ pub enum Command {
         /// Output file (default: standard output).
         #[arg(long)]
         output: Option<PathBuf>,
+        /// The OpenAPI 3.0.3 rendition (for tools that read no 3.1), as
+        /// committed in openapi/openapi-3.0.json.
+        #[arg(long)]
+        openapi_30: bool,
     },
     /// Import files as one dataset, all or nothing. The format of each file is
     /// detected: a tidy CSV file, Census API responses (JSON), optionally a
@@ -324,8 +328,12 @@ pub fn run(cli: Cli, config: &Config) -> Result<(), CliError> {
             });
             healthcheck(&target, timeout)
         }
-        Command::Openapi { output } => {
-            let doc = atp_http::openapi_json();
+        Command::Openapi { output, openapi_30 } => {
+            let doc = if openapi_30 {
+                atp_http::openapi_json_30()
+            } else {
+                atp_http::openapi_json()
+            };
             match output {
                 Some(path) => std::fs::write(&path, doc).map_err(file_error(&path)),
                 None => std::io::stdout()

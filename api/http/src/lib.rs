@@ -18,6 +18,7 @@ pub mod respond;
 mod scenarios;
 mod server;
 mod settings;
+mod spec;
 mod writes;
 
 use std::sync::Arc;
@@ -29,7 +30,7 @@ use arc_swap::ArcSwap;
 use atp_query::ReadModel;
 
 pub use datastore::{DataStore, ImportSummary, Unavailable, Upload, UploadProblem, WriteError};
-pub use server::{app, build_app_doc, openapi_json, refresh, serve};
+pub use server::{app, build_app_doc, openapi_json, openapi_json_30, refresh, serve};
 
 /// The parts of the server an app is built from.
 pub mod server_parts {

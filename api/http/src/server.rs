@@ -64,16 +64,25 @@ fn v1(cfg: &mut ServiceConfig) {
         .service(super::writes::delete_dataset);
 }
 
+/// `GET /openapi-3.0.json`: the 3.0.3 rendition, for tools that read no 3.1.
+async fn openapi_30_endpoint() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(openapi_json_30())
+}
+
 /// The OpenAPI document, generated from the handlers.
 pub fn build_app_doc() -> OpenApi {
-    App::new()
+    let generated = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(healthz)
         .service(readyz)
         .service(scope::scope("/v1").configure(v1))
         .split_for_parts()
-        .1
+        .1;
+    // Polished for client generators (see `spec`).
+    crate::spec::polish(generated)
 }
 
 /// The OpenAPI document as committed in `openapi/openapi.json`.
@@ -81,6 +90,12 @@ pub fn openapi_json() -> String {
     let mut s = build_app_doc().to_pretty_json().unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// The OpenAPI 3.0.3 rendition, as committed in `openapi/openapi-3.0.json`.
+pub fn openapi_json_30() -> String {
+    let doc = serde_json::to_value(build_app_doc()).unwrap_or_default();
+    crate::spec::pretty(&crate::spec::to_openapi_30(&doc))
 }
 
 /// The routes and their methods, for 405 answers.
@@ -386,6 +401,7 @@ pub fn app(
         .route("/metrics", web::get().to(observe::metrics_endpoint))
         .route("/", web::get().to(crate::landing::landing_page))
         .route("/favicon.ico", web::get().to(crate::landing::favicon))
+        .route("/openapi-3.0.json", web::get().to(openapi_30_endpoint))
         .wrap(Condition::new(
             !settings.cors_origins.is_empty(),
             cors(&settings.cors_origins),

@@ -1,0 +1,290 @@
+//! The OpenAPI document as clients read it: what utoipa generates, polished
+//! for client generators (every always-present field required, list
+//! envelopes referring to their record schemas, no unused component, a
+//! server, public operations marked public), and its OpenAPI 3.0.3
+//! rendition for tools that read no 3.1 (progenitor, openapiv3).
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+use utoipa::openapi::schema::ArrayItems;
+use utoipa::openapi::{OpenApi, RefOr, Schema};
+
+/// Components whose fields are not all serialized every time (a problem
+/// report leaves out what does not apply).
+const SPARSE: [&str; 1] = ["Problem"];
+
+fn refs(v: &Value, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get("$ref")
+                && let Some(name) = r.strip_prefix("#/components/schemas/")
+            {
+                out.insert(name.to_owned());
+            }
+            m.values().for_each(|x| refs(x, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+        _ => {}
+    }
+}
+
+/// Every property of an object schema (and of the objects inside it)
+/// listed as required: the records serialize each field, `null` included.
+fn require_all(schema: &mut RefOr<Schema>) {
+    match schema {
+        RefOr::T(Schema::Object(o)) => {
+            o.required = o.properties.keys().cloned().collect();
+            o.properties.values_mut().for_each(require_all);
+        }
+        RefOr::T(Schema::Array(a)) => {
+            if let ArrayItems::RefOrSchema(items) = &mut a.items {
+                require_all(items);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn reference(name: &str) -> RefOr<Schema> {
+    RefOr::Ref(utoipa::openapi::Ref::from_schema_name(name))
+}
+
+/// The polished document (3.1), with the properties in the order the code
+/// declares them.
+pub fn polish(mut doc: OpenApi) -> OpenApi {
+    let Some(components) = doc.components.as_mut() else {
+        return doc;
+    };
+    let names: Vec<String> = components.schemas.keys().cloned().collect();
+    for name in &names {
+        // An envelope's records are the record schema, by reference.
+        let record = name
+            .strip_prefix("Envelope_")
+            .map(|r| (r, true))
+            .or_else(|| name.strip_prefix("Single_").map(|r| (r, false)));
+        if let Some((record, listing)) = record
+            && components.schemas.contains_key(record)
+            && let Some(RefOr::T(Schema::Object(envelope))) = components.schemas.get_mut(name)
+            && let Some(data) = envelope.properties.get_mut("data")
+        {
+            match (listing, data) {
+                (true, RefOr::T(Schema::Array(a))) => {
+                    a.items = ArrayItems::RefOrSchema(Box::new(reference(record)));
+                }
+                (false, data) => *data = reference(record),
+                _ => {}
+            }
+        }
+    }
+    for (name, schema) in components.schemas.iter_mut() {
+        if !SPARSE.contains(&name.as_str()) {
+            require_all(schema);
+        }
+    }
+    // Public operations say so (`security: []`); the writes name the token.
+    for item in doc.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if op.security.is_none() {
+                op.security = Some(Vec::new());
+            }
+        }
+    }
+    // No unused component: keep what the paths refer to, directly or
+    // through other components.
+    let paths = serde_json::to_value(&doc.paths).unwrap_or_default();
+    let mut used = BTreeSet::new();
+    refs(&paths, &mut used);
+    if let Some(components) = doc.components.as_mut() {
+        let all: std::collections::BTreeMap<String, Value> = components
+            .schemas
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default()))
+            .collect();
+        let mut frontier: Vec<String> = used.iter().cloned().collect();
+        while let Some(n) = frontier.pop() {
+            if let Some(v) = all.get(&n) {
+                let mut inner = BTreeSet::new();
+                refs(v, &mut inner);
+                for i in inner {
+                    if used.insert(i.clone()) {
+                        frontier.push(i);
+                    }
+                }
+            }
+        }
+        components.schemas.retain(|name, _| used.contains(name));
+    }
+    doc.servers = Some(vec![
+        utoipa::openapi::Server::builder()
+            .url("/")
+            .description(Some("this service"))
+            .build(),
+    ]);
+    doc
+}
+
+/// A JSON Schema of OpenAPI 3.1 as OpenAPI 3.0.3 reads it: `nullable`
+/// instead of `null` in types, `example` instead of `examples`, no `const`.
+fn schema_30(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            // ["integer", "null"] -> "integer", nullable.
+            if let Some(Value::Array(types)) = m.get("type").cloned() {
+                let non_null: Vec<Value> = types
+                    .iter()
+                    .filter(|t| t.as_str() != Some("null"))
+                    .cloned()
+                    .collect();
+                if non_null.len() < types.len() {
+                    m.insert("nullable".to_owned(), Value::Bool(true));
+                }
+                match non_null.len() {
+                    1 => {
+                        m.insert("type".to_owned(), non_null[0].clone());
+                    }
+                    0 => {
+                        m.remove("type");
+                    }
+                    _ => {
+                        m.remove("type");
+                        let any: Vec<Value> =
+                            non_null.into_iter().map(|t| json!({ "type": t })).collect();
+                        m.insert("anyOf".to_owned(), Value::Array(any));
+                    }
+                }
+            }
+            // oneOf [X, {type: null}] -> allOf [X], nullable.
+            for key in ["oneOf", "anyOf"] {
+                if let Some(Value::Array(alts)) = m.get(key).cloned() {
+                    let is_null = |a: &Value| a.get("type").and_then(Value::as_str) == Some("null");
+                    if alts.iter().any(is_null) {
+                        let rest: Vec<Value> = alts.into_iter().filter(|a| !is_null(a)).collect();
+                        m.remove(key);
+                        m.insert("nullable".to_owned(), Value::Bool(true));
+                        if rest.len() == 1 {
+                            m.insert("allOf".to_owned(), Value::Array(rest));
+                        } else {
+                            m.insert(key.to_owned(), Value::Array(rest));
+                        }
+                    }
+                }
+            }
+            if let Some(Value::Array(examples)) = m.remove("examples")
+                && !m.contains_key("example")
+                && let Some(first) = examples.into_iter().next()
+            {
+                m.insert("example".to_owned(), first);
+            }
+            if let Some(c) = m.remove("const") {
+                m.insert("enum".to_owned(), Value::Array(vec![c]));
+            }
+            if m.remove("contentMediaType").is_some() || m.remove("contentEncoding").is_some() {
+                m.insert("format".to_owned(), Value::String("binary".to_owned()));
+            }
+            m.remove("$schema");
+            m.values_mut().for_each(schema_30);
+        }
+        Value::Array(a) => a.iter_mut().for_each(schema_30),
+        _ => {}
+    }
+}
+
+/// The polished document as OpenAPI 3.0.3.
+pub fn to_openapi_30(doc: &Value) -> Value {
+    let mut out = doc.clone();
+    if let Value::Object(m) = &mut out {
+        m.insert("openapi".to_owned(), Value::String("3.0.3".to_owned()));
+        m.remove("jsonSchemaDialect");
+        m.remove("webhooks");
+        if let Some(Value::Object(info)) = m.get_mut("info")
+            && let Some(Value::Object(license)) = info.get_mut("license")
+        {
+            license.remove("identifier");
+            license
+                .entry("url".to_owned())
+                .or_insert_with(|| Value::String("https://opensource.org/license/mit".to_owned()));
+        }
+        for key in ["paths", "components"] {
+            if let Some(v) = m.get_mut(key) {
+                schema_30(v);
+            }
+        }
+    }
+    out
+}
+
+/// A pretty JSON text ending in a newline.
+pub fn pretty(doc: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nullable_types_and_refs_read_as_openapi_30() {
+        let mut v = json!({
+            "a": {"type": ["integer", "null"], "examples": [3]},
+            "b": {"oneOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}]},
+            "c": {"const": "x"}
+        });
+        schema_30(&mut v);
+        assert_eq!(
+            v["a"],
+            json!({"type": "integer", "nullable": true, "example": 3})
+        );
+        assert_eq!(
+            v["b"],
+            json!({"allOf": [{"$ref": "#/components/schemas/X"}], "nullable": true})
+        );
+        assert_eq!(v["c"], json!({"enum": ["x"]}));
+    }
+
+    #[test]
+    fn polishing_requires_fields_refers_to_records_and_drops_the_unused() {
+        let doc: OpenApi = serde_json::from_value(json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"get": {"responses": {"200": {"description": "x", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Envelope_R"}}}}}}}},
+            "components": {"schemas": {
+                "Envelope_R": {"type": "object", "properties": {"data": {"type": "array", "items": {"type": "object", "properties": {"a": {"type": "string"}}}}}},
+                "R": {"type": "object", "properties": {"b": {"type": "integer"}, "a": {"type": ["string", "null"]}}},
+                "Unused": {"type": "string"}
+            }}
+        }))
+        .unwrap();
+        let p = serde_json::to_value(polish(doc)).unwrap();
+        let s = &p["components"]["schemas"];
+        assert_eq!(
+            s["Envelope_R"]["properties"]["data"]["items"],
+            json!({"$ref": "#/components/schemas/R"})
+        );
+        // (The input went through a JSON value: its order is not the code's.)
+        let mut required: Vec<&str> = s["R"]["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        required.sort_unstable();
+        assert_eq!(required, ["a", "b"]);
+        assert!(s.get("Unused").is_none());
+        assert_eq!(p["paths"]["/x"]["get"]["security"], json!([]));
+        assert_eq!(p["servers"][0]["url"], "/");
+    }
+}
