@@ -1,14 +1,15 @@
-//! The committed `openapi/openapi.json` is the spec the code generates.
-//! Regenerate it with `cargo run -p atp -- openapi --output openapi/openapi.json`.
+//! The committed `openapi/openapi.json` (and its 3.0.3 rendition,
+//! `openapi/openapi-3.0.json`) is the spec the code generates. Regenerate
+//! with `cargo run -p atp -- openapi --output openapi/openapi.json` and
+//! `cargo run -p atp -- openapi --openapi-30 --output openapi/openapi-3.0.json`.
 
 use std::path::Path;
 
-#[test]
-fn committed_spec_equals_the_generated_one() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/openapi.json");
+/// Fails with the first differing line and how to regenerate.
+fn assert_committed(file: &str, generated: &str, flag: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi").join(file);
     let committed =
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let generated = atp_http::openapi_json();
     if committed != generated {
         let line = committed
             .lines()
@@ -16,12 +17,28 @@ fn committed_spec_equals_the_generated_one() {
             .position(|(a, b)| a != b)
             .unwrap_or_else(|| committed.lines().count().min(generated.lines().count()));
         panic!(
-            "openapi/openapi.json differs from the generated spec from line {} on; \
-             regenerate it with `cargo run -p atp -- openapi --output openapi/openapi.json` \
+            "openapi/{file} differs from the generated spec from line {} on; \
+             regenerate it with `cargo run -p atp -- openapi{flag} --output openapi/{file}` \
              and review the diff",
             line + 1
         );
     }
+}
+
+#[test]
+fn committed_spec_equals_the_generated_one() {
+    assert_committed("openapi.json", &atp_http::openapi_json(), "");
+}
+
+/// The OpenAPI 3.0.3 rendition too, and it holds no 3.1 construct.
+#[test]
+fn committed_openapi_30_rendition_equals_the_generated_one() {
+    let generated = atp_http::openapi_json_30();
+    assert_committed("openapi-3.0.json", &generated, " --openapi-30");
+    let doc: serde_json::Value = serde_json::from_str(&generated).unwrap();
+    assert_eq!(doc["openapi"], "3.0.3");
+    assert!(!generated.contains("\"null\""), "a null type left in the 3.0 rendition");
+    assert!(!generated.contains("\"examples\""), "JSON Schema examples left");
 }
 
 #[test]
