@@ -213,8 +213,12 @@ pub trait ListItem: Sized + PartialEq {
 impl<T: ListItem> ParamType for Option<List<T>> {
     const REQUIRED: bool = false;
     const IS_LIST: bool = true;
+    /// An array of strings: repeat the parameter (`group=a&group=b`, how
+    /// generated clients send arrays) or separate values with commas.
     fn schema() -> RefOr<Schema> {
-        string_schema()
+        let mut a = utoipa::openapi::schema::Array::new(string_schema());
+        a.max_items = Some(MAX_LIST_VALUES);
+        RefOr::T(Schema::Array(a))
     }
     /// At most [`MAX_LIST_VALUES`] values; a value given twice counts once
     /// (so no query does the same work twice), first occurrence first.
@@ -276,7 +280,8 @@ pub fn document<T: ParamType>(
     let mut description = lines.join("\n").trim().to_owned();
     if T::IS_LIST {
         description.push_str(&format!(
-            " At most {MAX_LIST_VALUES} values; a value given twice counts once."
+            " Repeat the parameter or separate values with commas; at most {MAX_LIST_VALUES} \
+             values; a value given twice counts once."
         ));
     }
     let mut b = ParameterBuilder::new()
@@ -293,6 +298,15 @@ pub fn document<T: ParamType>(
         b = b.description(Some(description));
     }
     if let Some(example) = example {
+        // A list's example is an array, as its schema says.
+        let example = match (T::IS_LIST, example) {
+            (true, serde_json::Value::String(s)) => serde_json::Value::Array(
+                s.split(',')
+                    .map(|v| serde_json::Value::String(v.to_owned()))
+                    .collect(),
+            ),
+            (_, e) => e,
+        };
         b = b.example(Some(example));
     }
     b.build()

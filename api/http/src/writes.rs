@@ -116,6 +116,24 @@ async fn read_body(
     Ok(body)
 }
 
+/// A file's bytes in the spec: `type: string, format: binary`, which client
+/// generators read as a file to send as it is.
+#[derive(Debug)]
+pub struct FileBytes;
+
+impl utoipa::PartialSchema for FileBytes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .description(Some("The file's bytes."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for FileBytes {}
+
 /// One of the uploads handled at once; released when dropped.
 struct UploadSlot<'a>(&'a AppState);
 
@@ -230,7 +248,7 @@ query_params! {
     tag = "writes",
     operation_id = "create_dataset",
     params(UploadQuery),
-    request_body(description = "The file", content((String = "text/csv"), (String = "application/json"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+    request_body(description = "The file's bytes, as they are: a tidy CSV file, a Census API response (JSON), a dataset description (JSON) or a Census country.xlsx workbook; the format is told from the content, whatever the Content-Type", content((FileBytes = "application/octet-stream"))),
     security(("write_token" = [])),
     responses(
         (status = 201, description = "Imported", body = Single<DatasetRecord>),

@@ -7,7 +7,9 @@ use std::path::Path;
 
 /// Fails with the first differing line and how to regenerate.
 fn assert_committed(file: &str, generated: &str, flag: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../openapi")
+        .join(file);
     let committed =
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     if committed != generated {
@@ -37,8 +39,14 @@ fn committed_openapi_30_rendition_equals_the_generated_one() {
     assert_committed("openapi-3.0.json", &generated, " --openapi-30");
     let doc: serde_json::Value = serde_json::from_str(&generated).unwrap();
     assert_eq!(doc["openapi"], "3.0.3");
-    assert!(!generated.contains("\"null\""), "a null type left in the 3.0 rendition");
-    assert!(!generated.contains("\"examples\""), "JSON Schema examples left");
+    assert!(
+        !generated.contains("\"null\""),
+        "a null type left in the 3.0 rendition"
+    );
+    assert!(
+        !generated.contains("\"examples\""),
+        "JSON Schema examples left"
+    );
 }
 
 #[test]
