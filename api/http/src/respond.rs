@@ -380,7 +380,39 @@ pub fn respond(
         header::CONTENT_TYPE,
         HeaderValue::from_static(rendered.content_type),
     ));
+    if rendered.content_type.starts_with("text/csv")
+        && let Ok(value) = HeaderValue::from_str(&content_disposition(req.path()))
+    {
+        builder.insert_header((header::CONTENT_DISPOSITION, value));
+    }
     builder.body(body)
+}
+
+/// `attachment; filename="partners-KR-profile.csv"`: the path after `/v1`,
+/// its segments joined, as a file name (for a browser that downloads it; a
+/// notebook reading the URL needs none).
+fn content_disposition(path: &str) -> String {
+    let name: String = path
+        .trim_start_matches("/v1/")
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let name = if name.is_empty() {
+        "data".to_owned()
+    } else {
+        name
+    };
+    format!("attachment; filename=\"{name}.csv\"")
 }
 
 /// What decides a rendered response: the data version, whether the Accept

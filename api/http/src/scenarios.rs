@@ -988,10 +988,10 @@ fn body_of_query(q: &ScenarioQuery) -> Result<ScenarioBody, ApiError> {
 #[utoipa::path(
     tag = "analysis",
     operation_id = "run_scenario",
-    params(("format" = Option<String>, Query, description = "json (default) or csv"), ("limit" = Option<u32>, Query, description = "Page size, 1 to 10000 (default 1000)"), ("offset" = Option<u32>, Query, description = "Records to skip")),
+    params(("limit" = Option<u32>, Query, description = "Page size, 1 to 10000 (default 1000)"), ("offset" = Option<u32>, Query, description = "Records to skip")),
     request_body(content = ScenarioBody, content_type = "application/json", example = json!({"dataset": "kiat-2026-04", "base": "2024", "horizon": 6, "shocks": [{"flow": "imports", "partner": "CN", "change_pct": -20, "then_pct_per_period": 3}], "tariffs": [{"partner": "MX", "tariff_change_pp": 25}]})),
     responses(
-        (status = 200, description = "The baseline and the scenario, period by period", content((Envelope<ScenarioRecord> = "application/json"), (String = "text/csv"))),
+        (status = 200, description = "The baseline and the scenario, period by period (as CSV with `Accept: text/csv` or `format=csv`)", body = Envelope<ScenarioRecord>),
         (status = 400, description = "Bad parameter, or a body that is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over 64 KiB", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A body that asks for something the service cannot do (its pointer says where)", body = Problem, content_type = "application/problem+json"),

@@ -342,6 +342,7 @@ pub struct AppParts {
     pub state: web::Data<AppState>,
     metrics: web::Data<Metrics>,
     routes: web::Data<Routes>,
+    csv_routes: web::Data<observe::CsvRoutes>,
     doc: Arc<OpenApi>,
     limiter: Limiter,
 }
@@ -362,6 +363,12 @@ impl AppParts {
             state: web::Data::new(state),
             metrics: web::Data::new(metrics),
             routes: web::Data::new(Routes::from_doc(&doc)),
+            csv_routes: web::Data::new(observe::CsvRoutes(
+                crate::spec::csv_paths(&doc)
+                    .iter()
+                    .map(|p| ResourceDef::new(p.as_str()))
+                    .collect(),
+            )),
             doc: Arc::new(doc),
             limiter,
         })
@@ -398,6 +405,7 @@ pub fn app(
         .split_for_parts();
     // Innermost first; the outermost sees every request.
     app.app_data(parts.metrics.clone())
+        .app_data(parts.csv_routes.clone())
         .route("/metrics", web::get().to(observe::metrics_endpoint))
         .route("/", web::get().to(crate::landing::landing_page))
         .route("/favicon.ico", web::get().to(crate::landing::favicon))
