@@ -199,15 +199,28 @@ fn unknown_codes_in_filters(app: &Server) {
     let non_atp = app.get_json("/v1/balances?group=00");
     assert_eq!(non_atp["data"], json!([]));
     assert_eq!(non_atp["meta"]["notice"]["code"], "not_in_dataset");
-    let p = bad_request(app, "/v1/imports?partner=XX", "partner", "XX");
-    assert!(p["allowed"].as_array().unwrap().contains(&json!("KR")));
+    // An unknown partner: the closest codes and names, not all 240 codes,
+    // and where the list is.
+    let p = bad_request(app, "/v1/imports?partner=KRR", "partner", "KRR");
+    assert_eq!(p["allowed"][0], "KR");
+    assert!(p["allowed"].as_array().unwrap().len() <= 5);
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("(every one at /v1/partners); did you mean KR (Korea, South)"),
+        "{p}"
+    );
     bad_request(app, "/v1/exports?partner=KR,9999", "partner", "9999");
-    bad_request(
+    let p = bad_request(
         app,
         "/v1/shares?flow=imports&partner=Korea",
         "partner",
         "Korea",
     );
+    assert_eq!(p["allowed"], json!(["KP", "KR"]));
+    let p = bad_request(app, "/v1/imports?partner=germany", "partner", "germany");
+    assert_eq!(p["allowed"], json!(["DE"]));
     let p = bad_request(app, "/v1/imports?dataset=nope", "dataset", "nope");
     assert_eq!(
         p["allowed"],

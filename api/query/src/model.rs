@@ -619,11 +619,67 @@ impl ReadModel {
     /// Parses a partner code or alias against the known partners, including
     /// those only a source named.
     pub fn parse_partner(&self, value: &str) -> Result<PartnerCode, atp_core::InvalidValue> {
-        PartnerCode::try_from(value).or_else(|e| {
+        PartnerCode::try_from(value).or_else(|_| {
             PartnerCode::parse_shape(value)
                 .filter(|c| self.partner(*c).is_some())
-                .ok_or(e)
+                .ok_or_else(|| self.no_partner(value))
         })
+    }
+
+    /// The error for an unknown partner: the closest codes and names (at
+    /// most five) and where the list is, rather than all 240 codes.
+    pub fn no_partner(&self, value: &str) -> atp_core::InvalidValue {
+        let close = self.closest_partners(value, 5);
+        let mut e = atp_core::InvalidValue::with_expectation(
+            "partner",
+            value,
+            if close.is_empty() {
+                "expected a partner code: an ISO alpha-2 code, a Census CTY_CODE, EU, ROW or \
+                 WLD (every one at /v1/partners)"
+                    .to_owned()
+            } else {
+                format!(
+                    "expected a partner code (every one at /v1/partners); did you mean {}?",
+                    close
+                        .iter()
+                        .map(|p| format!("{} ({})", p.code, p.name_en))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            },
+        );
+        e.allowed = close.iter().map(|p| p.code.to_string()).collect();
+        e
+    }
+
+    /// The partners whose code or name is closest to `value`: codes within
+    /// two edits, names that contain it or start alike, best first.
+    pub fn closest_partners(&self, value: &str, at_most: usize) -> Vec<&PartnerEntry> {
+        let v = value.trim().to_lowercase();
+        if v.is_empty() || v.chars().count() > 64 {
+            return Vec::new();
+        }
+        let mut scored: Vec<(usize, &PartnerEntry)> = self
+            .partners
+            .iter()
+            .filter_map(|p| {
+                let code = p.code.as_str().to_lowercase();
+                let name = p.name_en.to_lowercase();
+                let by_code = edits(&v, &code);
+                let by_name = if name == v {
+                    0
+                } else if name.starts_with(&v) || (v.len() >= 3 && name.contains(&v)) {
+                    1
+                } else {
+                    edits(&v, &name).min(9).max(2)
+                };
+                let by_census = p.census_code.as_deref().map_or(9, |c| edits(&v, c));
+                let score = by_code.min(by_name).min(by_census);
+                (score <= 2).then_some((score, p))
+            })
+            .collect();
+        scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.code.cmp(&b.1.code)));
+        scored.into_iter().take(at_most).map(|(_, p)| p).collect()
     }
 
     /// Figures held, in every vintage of every dataset.
@@ -634,6 +690,26 @@ impl ReadModel {
             .map(DatasetView::row_count)
             .sum()
     }
+}
+
+/// The Levenshtein distance between two short strings (counted in
+/// characters; longer strings are far by definition: more than 64).
+fn edits(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len() > 64 || b.len() > 64 {
+        return usize::MAX;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
 }
 
 /// Flows as measures, for iterating.
