@@ -277,7 +277,7 @@ fn method_not_allowed(app: &Server) {
         let label = format!("{method} {path}");
         let r = app.request(method, path, &[]);
         let p = problem(&r, &label, 405);
-        assert_eq!(r.header("allow"), Some("GET, HEAD"), "{label}");
+        assert_eq!(r.header("allow"), Some("GET, HEAD, OPTIONS"), "{label}");
         assert!(p["detail"].as_str().unwrap().contains(method), "{label}");
     }
     // An unknown path stays 404 whatever the method.

@@ -378,3 +378,232 @@ impl From<crate::datastore::WriteError> for ApiError {
         }
     }
 }
+
+/// What each problem type means and what to do about it: the page a
+/// problem's `type` (`/problems/invalid-parameter`) resolves to.
+pub const PROBLEM_TYPES: &[(&str, u16, &str, &str)] = &[
+    (
+        "invalid-parameter",
+        400,
+        "A query or path parameter is not one the endpoint takes, or its value is not allowed.",
+        "Read `parameter`, `value` and `allowed` in the report, and the endpoint's parameters at /docs. An unknown parameter is refused rather than ignored, so that a typo never silently changes an answer.",
+    ),
+    (
+        "invalid-body",
+        422,
+        "A request body (JSON) is malformed (400) or asks for something the service cannot do (422).",
+        "`pointer` (RFC 6901) says where in the body: `/shocks/0/change_pct` is the `change_pct` of the first shock. The schema of each body is in /openapi.json.",
+    ),
+    (
+        "not-found",
+        404,
+        "No such resource: a dataset, group or partner id that does not exist, or a path the service does not serve.",
+        "See /v1/datasets, /v1/groups and /v1/partners for the ids; /docs for the paths.",
+    ),
+    (
+        "method-not-allowed",
+        405,
+        "The path exists but does not take this method.",
+        "The `Allow` header lists the methods it takes.",
+    ),
+    (
+        "not-acceptable",
+        406,
+        "The Accept header names only representations the service cannot give.",
+        "Listings are JSON or CSV (or ask for the `.csv` path); charts are SVG.",
+    ),
+    (
+        "invalid-upload",
+        422,
+        "An uploaded file was refused; nothing was written.",
+        "`file`, `row`, `field` and `value` say where; fix the file and upload it again: imports are all or nothing.",
+    ),
+    (
+        "unauthorized",
+        401,
+        "A write needs a bearer token.",
+        "Send `Authorization: Bearer TOKEN` (the server's write token).",
+    ),
+    (
+        "forbidden",
+        403,
+        "The token is wrong, writes are disabled, or the resource cannot be changed.",
+        "Check the token; the built-in datasets cannot be deleted.",
+    ),
+    (
+        "conflict",
+        409,
+        "The dataset or vintage exists, or holds the same figures already.",
+        "Replace it explicitly (`replace=true`), or import a new vintage.",
+    ),
+    (
+        "payload-too-large",
+        413,
+        "The request body is larger than the server takes.",
+        "Split the file, or raise `max_upload_bytes` (docs/CONFIGURATION.md).",
+    ),
+    (
+        "request-timeout",
+        408,
+        "The request body stopped arriving, or took too long.",
+        "Retry; the limits are `upload_idle_timeout` and `upload_timeout`.",
+    ),
+    (
+        "busy",
+        503,
+        "The server is doing as much of this kind of work as it takes at once.",
+        "Retry after the seconds `Retry-After` says, or narrow the query.",
+    ),
+    (
+        "too-many-requests",
+        429,
+        "This client sent more requests than the rate limit allows.",
+        "Retry after the seconds `Retry-After` says.",
+    ),
+    (
+        "unavailable",
+        503,
+        "The service cannot answer now: no data loaded, or the database is unreachable for a write.",
+        "Retry later; `/readyz` says why.",
+    ),
+    (
+        "internal",
+        500,
+        "The service failed to answer; the error is logged.",
+        "Report it with the `X-Request-Id` of the response.",
+    ),
+    (
+        "request-header-fields-too-large",
+        431,
+        "The request's head is larger than the server takes.",
+        "Shorten the URL or the headers (a URL under 64 KiB, a head under 128 KiB).",
+    ),
+    (
+        "uri-too-long",
+        414,
+        "The URL is longer than the server takes.",
+        "Shorten it: long lists go in several requests.",
+    ),
+    (
+        "bad-request",
+        400,
+        "The request could not be read (a malformed request line or header).",
+        "Check the client; the report's detail says what was read.",
+    ),
+    (
+        "internal-server-error",
+        500,
+        "The service failed to answer; the error is logged.",
+        "Report it with the `X-Request-Id` of the response.",
+    ),
+    (
+        "service-unavailable",
+        503,
+        "The service cannot answer now.",
+        "Retry later; `/readyz` says why.",
+    ),
+    (
+        "unsupported-media-type",
+        415,
+        "The request's body is of a type the endpoint does not read.",
+        "See the endpoint's request body at /docs.",
+    ),
+    (
+        "unprocessable-entity",
+        422,
+        "The request is well formed but asks for something the service cannot do.",
+        "The report's detail says what.",
+    ),
+];
+
+/// The page of a problem type, as HTML (`/problems/{slug}`).
+pub fn problem_type_page(slug: &str) -> Option<String> {
+    let (slug, status, what, todo) = PROBLEM_TYPES.iter().find(|(s, ..)| *s == slug)?;
+    let title = slug.replace('-', " ");
+    Some(format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Problem: {title}</title>\
+         <link rel=\"icon\" href=\"/favicon.ico\" type=\"image/svg+xml\"></head>\
+         <body style=\"font-family: sans-serif; max-width: 760px; margin: 2em auto\">\
+         <h1>Problem type <code>/problems/{slug}</code></h1><p>HTTP status {status}.</p>\
+         <p>{what}</p><p>{todo}</p><p>Every error this service answers is \
+         <code>application/problem+json</code> (RFC 9457): <code>type</code>, <code>title</code>, \
+         <code>status</code>, <code>detail</code>, and where they help <code>parameter</code>, \
+         <code>value</code>, <code>allowed</code>, <code>pointer</code>, <code>file</code>, \
+         <code>row</code>, <code>field</code>. <a href=\"/problems\">Every problem type</a> · \
+         <a href=\"/docs/\">API documentation</a></p></body></html>\n"
+    ))
+}
+
+/// The index of the problem types.
+pub fn problem_types_index() -> String {
+    let items: String = PROBLEM_TYPES
+        .iter()
+        .map(|(slug, status, what, _)| {
+            format!(
+                "<li><a href=\"/problems/{slug}\"><code>{slug}</code></a> ({status}): {what}</li>"
+            )
+        })
+        .collect();
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Problem types</title>\
+         <link rel=\"icon\" href=\"/favicon.ico\" type=\"image/svg+xml\"></head>\
+         <body style=\"font-family: sans-serif; max-width: 760px; margin: 2em auto\">\
+         <h1>Problem types</h1><ul>{items}</ul></body></html>\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every problem type the service answers has its page.
+    #[test]
+    fn every_problem_type_resolves_to_a_page() {
+        let errors = [
+            ApiError::invalid("a", "b", "c"),
+            ApiError::InvalidBody {
+                pointer: String::new(),
+                value: None,
+                expected: String::new(),
+                allowed: Vec::new(),
+                malformed: true,
+            },
+            ApiError::no_dataset("x"),
+            ApiError::NoRoute("/x".to_owned()),
+            ApiError::MethodNotAllowed {
+                method: "PUT".to_owned(),
+                allow: "GET".to_owned(),
+            },
+            ApiError::Unauthorized(String::new()),
+            ApiError::Forbidden(String::new()),
+            ApiError::Conflict(String::new()),
+            ApiError::PayloadTooLarge { limit: 1 },
+            ApiError::RequestTimeout(String::new()),
+            ApiError::Busy {
+                message: String::new(),
+                retry_after: 1,
+            },
+            ApiError::TooManyRequests { retry_after: 1 },
+            ApiError::Unavailable(String::new()),
+            ApiError::Internal(String::new()),
+        ];
+        for e in errors {
+            assert!(problem_type_page(e.slug()).is_some(), "{}", e.slug());
+        }
+        for status in [
+            400, 401, 403, 404, 405, 406, 408, 413, 414, 415, 422, 429, 431, 500, 503,
+        ] {
+            let status = StatusCode::from_u16(status).unwrap();
+            let p: serde_json::Value =
+                serde_json::from_slice(&problem_for_status(status, None)).unwrap();
+            let slug = p["type"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("/problems/")
+                .to_owned();
+            assert!(problem_type_page(&slug).is_some(), "{status}: {slug}");
+        }
+        assert!(problem_type_page("nope").is_none());
+        assert!(problem_types_index().contains("/problems/invalid-body"));
+    }
+}

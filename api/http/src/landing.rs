@@ -185,3 +185,27 @@ pub async fn favicon(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
         Rendered::new(FAVICON.as_bytes().to_vec(), "image/svg+xml"),
     )
 }
+
+/// `GET /problems` and `GET /problems/{slug}`: what each problem type means.
+pub async fn problem_page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let slug = req.match_info().get("slug").unwrap_or_default();
+    let html = if slug.is_empty() {
+        Some(crate::error::problem_types_index())
+    } else {
+        crate::error::problem_type_page(slug)
+    };
+    match html {
+        Some(html) => state.respond_uncached(
+            &req,
+            Rendered::new(html.into_bytes(), "text/html; charset=utf-8"),
+        ),
+        None => actix_web::ResponseError::error_response(&crate::error::ApiError::NotFound {
+            kind: "problem type",
+            id: atp_core::error::echo(slug),
+            detail: format!(
+                "no problem type {:?}; see /problems",
+                atp_core::error::echo(slug)
+            ),
+        }),
+    }
+}

@@ -336,29 +336,31 @@ const MAX_REWRITTEN_BODY: usize = 4096;
 /// echoed, the request counted, and every error response that is not
 /// problem+json yet (from actix-cors, the Swagger UI, actix itself) turned
 /// into one.
-/// The listings' paths whose `.csv` form is served (`/v1/imports` for
-/// `/v1/imports.csv`).
+/// The paths whose `.csv` (or `.md`) form is served (`/v1/imports` for
+/// `/v1/imports.csv`), with the `format` each suffix stands for.
 #[derive(Debug)]
-pub struct CsvRoutes(pub Vec<actix_web::dev::ResourceDef>);
+pub struct SuffixRoutes(pub Vec<(&'static str, &'static str, actix_web::dev::ResourceDef)>);
 
 /// `/v1/imports.csv?q` is `/v1/imports?q&format=csv`: the request is
 /// rewritten before routing, so the listing answers it as it answers
 /// `format=csv` (a `format` given too is then a repeated parameter: 400).
-fn csv_suffix(req: &mut ServiceRequest) {
-    let Some(routes) = req.app_data::<web::Data<CsvRoutes>>() else {
+fn format_suffix(req: &mut ServiceRequest) {
+    let Some(routes) = req.app_data::<web::Data<SuffixRoutes>>() else {
         return;
     };
-    let Some(base) = req.path().strip_suffix(".csv") else {
+    let path = req.path();
+    let Some((base, format)) = routes.0.iter().find_map(|(suffix, format, def)| {
+        path.strip_suffix(suffix)
+            .filter(|base| def.is_match(base))
+            .map(|base| (base.to_owned(), *format))
+    }) else {
         return;
     };
-    if !routes.0.iter().any(|def| def.is_match(base)) {
-        return;
-    }
     let query = req.query_string();
     let target = if query.is_empty() {
-        format!("{base}?format=csv")
+        format!("{base}?format={format}")
     } else {
-        format!("{base}?{query}&format=csv")
+        format!("{base}?{query}&format={format}")
     };
     if let Ok(uri) = target.parse::<actix_web::http::Uri>() {
         req.match_info_mut().get_mut().update(&uri);
@@ -375,8 +377,8 @@ pub async fn observe_request(
     if method == Method::HEAD {
         req.head_mut().method = Method::GET;
     }
-    if req.path().ends_with(".csv") {
-        csv_suffix(&mut req);
+    if req.path().ends_with(".csv") || req.path().ends_with(".md") {
+        format_suffix(&mut req);
     }
     let id = incoming_id(&req).unwrap_or_else(new_id);
     let span = tracing::info_span!(

@@ -140,10 +140,17 @@ async fn not_found(req: HttpRequest, routes: web::Data<Routes>) -> Result<HttpRe
             .finish());
     }
     match routes.allowed(path) {
+        // OPTIONS on a path the service serves: what it takes, with or
+        // without CORS (a CORS preflight never reaches here when CORS is on).
+        Some(allow) if req.method() == actix_web::http::Method::OPTIONS => {
+            Ok(HttpResponse::NoContent()
+                .insert_header((header::ALLOW, format!("{allow}, OPTIONS")))
+                .finish())
+        }
         Some(allow) if !allow.split(", ").any(|m| m == req.method().as_str()) => {
             Err(ApiError::MethodNotAllowed {
                 method: req.method().to_string(),
-                allow: allow.to_owned(),
+                allow: format!("{allow}, OPTIONS"),
             })
         }
         _ => Err(ApiError::NoRoute(path.to_owned())),
@@ -342,7 +349,7 @@ pub struct AppParts {
     pub state: web::Data<AppState>,
     metrics: web::Data<Metrics>,
     routes: web::Data<Routes>,
-    csv_routes: web::Data<observe::CsvRoutes>,
+    suffix_routes: web::Data<observe::SuffixRoutes>,
     doc: Arc<OpenApi>,
     limiter: Limiter,
 }
@@ -363,10 +370,14 @@ impl AppParts {
             state: web::Data::new(state),
             metrics: web::Data::new(metrics),
             routes: web::Data::new(Routes::from_doc(&doc)),
-            csv_routes: web::Data::new(observe::CsvRoutes(
-                crate::spec::csv_paths(&doc)
+            suffix_routes: web::Data::new(observe::SuffixRoutes(
+                crate::spec::SUFFIXES
                     .iter()
-                    .map(|p| ResourceDef::new(p.as_str()))
+                    .flat_map(|&(_, suffix, format)| {
+                        crate::spec::suffix_paths(&doc, suffix)
+                            .into_iter()
+                            .map(move |p| (suffix, format, ResourceDef::new(p.as_str())))
+                    })
                     .collect(),
             )),
             doc: Arc::new(doc),
@@ -405,10 +416,15 @@ pub fn app(
         .split_for_parts();
     // Innermost first; the outermost sees every request.
     app.app_data(parts.metrics.clone())
-        .app_data(parts.csv_routes.clone())
+        .app_data(parts.suffix_routes.clone())
         .route("/metrics", web::get().to(observe::metrics_endpoint))
         .route("/", web::get().to(crate::landing::landing_page))
         .route("/favicon.ico", web::get().to(crate::landing::favicon))
+        .route("/problems", web::get().to(crate::landing::problem_page))
+        .route(
+            "/problems/{slug}",
+            web::get().to(crate::landing::problem_page),
+        )
         .route("/openapi-3.0.json", web::get().to(openapi_30_endpoint))
         .wrap(Condition::new(
             !settings.cors_origins.is_empty(),

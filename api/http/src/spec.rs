@@ -136,63 +136,82 @@ pub fn polish(mut doc: OpenApi) -> OpenApi {
     doc
 }
 
-/// Each listing as two operations, one per representation, so that a
-/// generated client knows what it gets: `GET /v1/imports` answers JSON only,
-/// `GET /v1/imports.csv` (`list_imports_csv`) CSV only, with the same
-/// parameters but `format` (the suffix says it). The server still takes
-/// `format=csv` and `Accept: text/csv` on the first, as before.
+/// The representations besides JSON that have a path of their own: the
+/// media type, the path's suffix, and the `format` value it stands for.
+pub const SUFFIXES: [(&str, &str, &str); 2] = [
+    ("text/csv", ".csv", "csv"),
+    ("text/markdown", ".md", "markdown"),
+];
+
+/// Each operation with several representations as one per representation,
+/// so that a generated client knows what it gets: `GET /v1/imports` answers
+/// JSON only, `GET /v1/imports.csv` (`list_imports_csv`) CSV only, with the
+/// same parameters but `format` (the suffix says it); likewise `.md` for a
+/// Markdown report. The server still takes `format=csv` and `Accept:
+/// text/csv` on the first, as before.
 fn csv_variants(doc: &mut OpenApi) {
     let mut added = Vec::new();
     for (path, item) in doc.paths.paths.iter_mut() {
         let Some(op) = item.get.as_mut() else {
             continue;
         };
-        let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200") else {
-            continue;
-        };
-        let Some(csv) = ok.content.shift_remove("text/csv") else {
-            continue;
-        };
-        let without_format = |params: &Option<Vec<RefOr<utoipa::openapi::path::Parameter>>>| {
-            params.as_ref().map(|v| {
-                v.iter()
-                    .filter(|p| !matches!(p, RefOr::T(p) if p.name == "format"))
-                    .cloned()
-                    .collect::<Vec<_>>()
-            })
-        };
-        op.parameters = without_format(&op.parameters);
-        let mut variant = op.clone();
-        variant.operation_id = op.operation_id.as_ref().map(|id| format!("{id}_csv"));
-        variant.summary = op.summary.as_ref().map(|s| format!("{s} (CSV)"));
-        variant.description = Some(
-            format!(
-                "{} The same records as CSV, with a header row: `pandas.read_csv(url)` reads it.",
-                op.description.clone().unwrap_or_default()
-            )
-            .trim()
-            .to_owned(),
-        );
-        if let Some(RefOr::T(ok)) = variant.responses.responses.get_mut("200") {
-            ok.content.clear();
-            ok.content.insert("text/csv".to_owned(), csv);
+        let mut variants = Vec::new();
+        if let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200") {
+            for (media, suffix, _) in SUFFIXES {
+                if let Some(content) = ok.content.shift_remove(media) {
+                    variants.push((media, suffix, content));
+                }
+            }
         }
-        let mut csv_item = utoipa::openapi::path::PathItem::default();
-        csv_item.get = Some(variant);
-        csv_item.parameters = item.parameters.clone();
-        added.push((format!("{path}.csv"), csv_item));
+        if variants.is_empty() {
+            continue;
+        }
+        op.parameters = op.parameters.as_ref().map(|v| {
+            v.iter()
+                .filter(|p| !matches!(p, RefOr::T(p) if p.name == "format"))
+                .cloned()
+                .collect::<Vec<_>>()
+        });
+        for (media, suffix, content) in variants {
+            let mut variant = op.clone();
+            let short = suffix.trim_start_matches('.');
+            variant.operation_id = op.operation_id.as_ref().map(|id| format!("{id}_{short}"));
+            variant.summary = op
+                .summary
+                .as_ref()
+                .map(|s| format!("{s} ({})", short.to_uppercase()));
+            if media == "text/csv" {
+                variant.description = Some(
+                    format!(
+                        "{} The same records as CSV, with a header row: `pandas.read_csv(url)` reads it.",
+                        op.description.clone().unwrap_or_default()
+                    )
+                    .trim()
+                    .to_owned(),
+                );
+            }
+            if let Some(RefOr::T(ok)) = variant.responses.responses.get_mut("200") {
+                ok.content.clear();
+                ok.content.insert(media.to_owned(), content);
+            }
+            let mut item_variant = utoipa::openapi::path::PathItem::default();
+            item_variant.get = Some(variant);
+            item_variant.parameters = item.parameters.clone();
+            added.push((format!("{path}{suffix}"), item_variant));
+        }
     }
     for (path, item) in added {
         doc.paths.paths.insert(path, item);
     }
 }
 
-/// The paths of the CSV variants (`/v1/imports` for `/v1/imports.csv`).
-pub fn csv_paths(doc: &OpenApi) -> Vec<String> {
+/// The paths of the variants with `suffix` (`/v1/imports` for
+/// `/v1/imports.csv`).
+pub fn suffix_paths(doc: &OpenApi, suffix: &str) -> Vec<String> {
     doc.paths
         .paths
         .keys()
-        .filter_map(|p| p.strip_suffix(".csv"))
+        .filter_map(|p| p.strip_suffix(suffix))
         .map(str::to_owned)
         .collect()
 }

@@ -158,7 +158,7 @@ async fn errors_are_problem_json() {
     }
     let resp = test::call_service(&app, TestRequest::put().uri("/v1/imports").to_request()).await;
     assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(resp.headers().get("allow").unwrap(), "GET, HEAD");
+    assert_eq!(resp.headers().get("allow").unwrap(), "GET, HEAD, OPTIONS");
 }
 
 #[actix_web::test]

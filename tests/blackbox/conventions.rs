@@ -1,0 +1,186 @@
+//! Conventions clients expect (issue 15), over HTTP on both backends: the
+//! `.csv` form of every listing (the same records as the JSON, with a file
+//! name), OPTIONS answered with `Allow`, problem types that resolve to a
+//! page, and an OpenAPI document that generated clients can type (JSON
+//! operations declare JSON only, list parameters are arrays, every
+//! always-present field is required), with its 3.0.3 rendition served.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "scenario helpers fail the test loudly on an unexpected answer"
+)]
+
+use atp_testkit::{Server, on_both_backends};
+use serde_json::Value;
+
+/// A CSV body as rows of cells (the records are simple: no quoted commas
+/// in the fields compared here).
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+fn csv_suffix_forms(app: &Server) {
+    let spec = app.get_json("/openapi.json");
+    let paths = spec["paths"].as_object().unwrap();
+    let listings: Vec<&String> = paths.keys().filter(|p| p.ends_with(".csv")).collect();
+    assert!(listings.len() >= 18, "{listings:?}");
+    for (json_path, csv_path) in [
+        (
+            "/v1/imports?partner=KR&group=all",
+            "/v1/imports.csv?partner=KR&group=all",
+        ),
+        (
+            "/v1/growth?flow=imports&from=2014&to=2024&group=all",
+            "/v1/growth.csv?flow=imports&from=2014&to=2024&group=all",
+        ),
+        (
+            "/v1/partners/KR/profile?year=2024",
+            "/v1/partners/KR/profile.csv?year=2024",
+        ),
+        (
+            "/v1/decomposition?flow=balance&from=2014&to=2024&by=group",
+            "/v1/decomposition.csv?flow=balance&from=2014&to=2024&by=group",
+        ),
+        ("/v1/groups", "/v1/groups.csv"),
+    ] {
+        let json = app.get_json(json_path);
+        let r = app.get(csv_path);
+        assert_eq!(r.status, 200, "{csv_path}: {}", r.text());
+        assert_eq!(r.header("content-type"), Some("text/csv; charset=utf-8"));
+        let disposition = r.header("content-disposition").unwrap();
+        assert!(
+            disposition.starts_with("attachment; filename=\"") && disposition.ends_with(".csv\""),
+            "{disposition}"
+        );
+        let rows = csv_rows(r.text());
+        let records = json["data"].as_array().unwrap();
+        assert_eq!(
+            rows.len(),
+            records.len() + 1,
+            "{csv_path}: a header and a row a record"
+        );
+        // The header names the record's fields, in order.
+        let fields: Vec<&String> = records[0].as_object().unwrap().keys().collect();
+        assert_eq!(rows[0].len(), fields.len(), "{csv_path}");
+        // Same values, cell by cell, where the JSON value is a plain number
+        // or text.
+        for (row, record) in rows[1..].iter().zip(records) {
+            for (cell, name) in row.iter().zip(&rows[0]) {
+                match &record[name] {
+                    Value::Number(n) => assert_eq!(cell, &n.to_string(), "{csv_path} {name}"),
+                    Value::String(s) if !s.starts_with(['=', '+', '-', '@']) => {
+                        assert_eq!(cell, s, "{csv_path} {name}");
+                    }
+                    Value::Null => assert_eq!(cell, "", "{csv_path} {name}"),
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert_eq!(
+        app.get("/v1/partners/KR/profile.csv?year=2024")
+            .header("content-disposition"),
+        Some("attachment; filename=\"partners-KR-profile.csv\"")
+    );
+    // The suffix says the format: `format` beside it is a repeated parameter.
+    let r = app.get("/v1/imports.csv?format=json");
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["parameter"], "format");
+    // The quality report's Markdown has a path of its own too.
+    let md = app.get("/v1/datasets/kiat-2026-04/quality.md");
+    assert_eq!(md.status, 200);
+    assert!(
+        md.header("content-type")
+            .unwrap()
+            .starts_with("text/markdown")
+    );
+    assert_eq!(
+        md.text(),
+        app.get("/v1/datasets/kiat-2026-04/quality?format=markdown")
+            .text()
+    );
+    // A path with no CSV form stays 404.
+    assert_eq!(app.get("/v1/charts/series.svg.csv").status, 404);
+    assert_eq!(app.get("/v1/nothing.csv").status, 404);
+}
+
+fn options_and_problem_pages(app: &Server) {
+    for path in ["/v1/imports", "/v1/imports.csv", "/v1/partners/KR/profile"] {
+        let r = app.request("OPTIONS", path, &[]);
+        assert_eq!(r.status, 204, "{path}");
+        assert_eq!(r.header("allow"), Some("GET, HEAD, OPTIONS"), "{path}");
+    }
+    let r = app.request("OPTIONS", "/v1/datasets", &[]);
+    assert_eq!(r.header("allow"), Some("GET, HEAD, POST, OPTIONS"));
+    // Every problem's type resolves to a page saying what it means.
+    for path in ["/v1/imports?year=20x4", "/v1/datasets/nope", "/v1/nothing"] {
+        let p = app.get(path).json();
+        let page = app.get(p["type"].as_str().unwrap());
+        assert_eq!(page.status, 200, "{path}: {}", p["type"]);
+        assert_eq!(
+            page.header("content-type"),
+            Some("text/html; charset=utf-8")
+        );
+        assert!(page.text().contains(p["type"].as_str().unwrap()));
+    }
+    let index = app.get("/problems");
+    assert_eq!(index.status, 200);
+    assert!(index.text().contains("/problems/invalid-body"));
+    let r = app.get("/problems/nope");
+    assert_eq!(r.status, 404);
+    assert_eq!(r.content_type(), Some("application/problem+json"));
+}
+
+fn a_spec_clients_can_type(app: &Server) {
+    let spec = app.get_json("/openapi.json");
+    let paths = spec["paths"].as_object().unwrap();
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            let content = &op["responses"]["200"]["content"];
+            if let Some(c) = content.as_object() {
+                // One representation per operation.
+                assert_eq!(c.len(), 1, "{method} {path}: {:?}", c.keys());
+            }
+            // Public reads say so; writes name the token.
+            assert!(op["security"].is_array(), "{method} {path}");
+        }
+    }
+    let imports = &paths["/v1/imports"]["get"];
+    let params = imports["parameters"].as_array().unwrap();
+    let group = params.iter().find(|p| p["name"] == "group").unwrap();
+    assert_eq!(group["schema"]["type"], "array");
+    assert!(params.iter().all(|p| p["name"] != "format"));
+    let record = &spec["components"]["schemas"]["FlowRecord"];
+    let required: Vec<&str> = record["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for field in ["value_reason", "rounding_usd", "quote", "formula"] {
+        assert!(required.contains(&field), "{field} not required");
+    }
+    assert_eq!(spec["servers"][0]["url"], "/");
+    // Repeated list parameters, as generated clients send arrays.
+    let repeated = app.get_json("/v1/imports?partner=KR&partner=CN&group=all&year=2024");
+    assert_eq!(repeated["data"].as_array().unwrap().len(), 2);
+    // The 3.0.3 rendition, for tools that read no 3.1.
+    let r = app.get("/openapi-3.0.json");
+    assert_eq!(r.status, 200);
+    let v30 = r.json();
+    assert_eq!(v30["openapi"], "3.0.3");
+    assert_eq!(v30["paths"].as_object().unwrap().len(), paths.len());
+    assert!(!r.text().contains("\"null\""));
+}
+
+on_both_backends!(
+    csv_suffix_forms,
+    options_and_problem_pages,
+    a_spec_clients_can_type
+);
