@@ -272,7 +272,7 @@ mod tests {
 
     #[test]
     fn years_sort_before_months_and_months_in_time() {
-        let mut v = vec![
+        let mut v = [
             p("2024-02"),
             p("2023"),
             p("2023-12"),
