@@ -3,6 +3,7 @@
 //! turns the rows into wire records.
 
 pub mod comparison;
+pub mod forecast;
 pub mod model;
 mod rows;
 pub mod series;
