@@ -50,6 +50,16 @@ pub enum ApiError {
     /// The request body did not arrive in time.
     #[error("{0}")]
     RequestTimeout(String),
+    /// The query is valid but the data cannot answer it: a series too
+    /// short for the forecast asked for (`have` consecutive values, `need`
+    /// them), a model that cannot be fitted to it.
+    #[error("{detail}")]
+    Unprocessable {
+        kind: UnprocessableKind,
+        detail: String,
+        have: Option<usize>,
+        need: Option<usize>,
+    },
     /// The server is busy with as much of this kind of work as it takes at
     /// once; try again after `retry_after` seconds.
     #[error("{message}")]
@@ -63,6 +73,15 @@ pub enum ApiError {
     /// A bug: the details go to the log, not to the client.
     #[error("internal error")]
     Internal(String),
+}
+
+/// What kind of data could not answer a valid query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnprocessableKind {
+    /// Fewer values than the computation needs.
+    SeriesTooShort,
+    /// A model could not be fitted to the series.
+    ModelFailed,
 }
 
 impl ApiError {
@@ -116,6 +135,10 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
             ApiError::RequestTimeout(_) => "request-timeout",
+            ApiError::Unprocessable { kind, .. } => match kind {
+                UnprocessableKind::SeriesTooShort => "series-too-short",
+                UnprocessableKind::ModelFailed => "model-failed",
+            },
             ApiError::Busy { .. } => "busy",
             ApiError::TooManyRequests { .. } => "too-many-requests",
             ApiError::Unavailable(_) => "unavailable",
@@ -134,6 +157,10 @@ impl ApiError {
             ApiError::Conflict(_) => "Conflict",
             ApiError::PayloadTooLarge { .. } => "Payload too large",
             ApiError::RequestTimeout(_) => "Request timeout",
+            ApiError::Unprocessable { kind, .. } => match kind {
+                UnprocessableKind::SeriesTooShort => "Series too short",
+                UnprocessableKind::ModelFailed => "Model could not be fitted",
+            },
             ApiError::Busy { .. } => "Service busy",
             ApiError::TooManyRequests { .. } => "Too many requests",
             ApiError::Unavailable(_) => "Service unavailable",
@@ -174,6 +201,14 @@ pub struct Problem {
     /// For a refused upload: the row or line at fault (1-based).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<u64>,
+    /// For a series too short: the consecutive values it has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 1)]
+    pub have: Option<usize>,
+    /// For a series too short: the consecutive values the method needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 2)]
+    pub need: Option<usize>,
 }
 
 impl ResponseError for ApiError {
@@ -188,6 +223,7 @@ impl ResponseError for ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -246,6 +282,14 @@ impl ResponseError for ApiError {
             },
             row: match self {
                 ApiError::InvalidUpload(e) => e.row,
+                _ => None,
+            },
+            have: match self {
+                ApiError::Unprocessable { have, .. } => *have,
+                _ => None,
+            },
+            need: match self {
+                ApiError::Unprocessable { need, .. } => *need,
                 _ => None,
             },
         };
@@ -307,6 +351,8 @@ pub fn problem_for_status(status: StatusCode, detail: Option<&str>) -> Vec<u8> {
         file: None,
         field: None,
         row: None,
+        have: None,
+        need: None,
     };
     serde_json::to_vec(&problem).unwrap_or_default()
 }

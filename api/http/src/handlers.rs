@@ -495,7 +495,7 @@ impl Weighed for FormatOnlyQuery {}
 impl Weighed for NoQuery {}
 
 /// `meta`: what the query was about, and the query as understood.
-fn meta(
+pub(crate) fn meta(
     model: &ReadModel,
     dataset: Option<&DatasetView>,
     q: &RawQuery,

@@ -7,6 +7,7 @@ mod csv_out;
 pub mod datastore;
 mod encoding;
 pub mod error;
+pub mod forecasts;
 mod handlers;
 mod observe;
 pub mod params;

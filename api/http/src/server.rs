@@ -40,6 +40,7 @@ fn v1(cfg: &mut ServiceConfig) {
         .service(handlers::list_concentration)
         .service(handlers::list_revisions)
         .service(handlers::list_comparison)
+        .service(super::forecasts::list_forecasts)
         .service(handlers::list_groups)
         .service(handlers::list_partners)
         .service(handlers::list_years)
