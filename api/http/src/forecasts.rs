@@ -341,7 +341,8 @@ pub struct ForecastRecord<'a> {
     /// (period 12)`.
     #[schema(example = "MSTL(12) + ETS(A,Ad,N) on ln(value)")]
     pub model: &'a str,
-    /// The first period of the history fitted (consecutive periods).
+    /// The first period of the history fitted: consecutive periods, at
+    /// most the last 480 (which bounds the work of a request).
     #[schema(value_type = String, example = "1989-01")]
     pub history_from: Period,
     /// The last period of the history fitted (`until`, or the last before it).

@@ -119,6 +119,8 @@ pub fn forecast(
         }
         start -= 1;
     }
+    // At most the last MAX_HISTORY values are fitted (core cuts the same).
+    let start = start.max(history.len().saturating_sub(forecast::MAX_HISTORY));
     let run = &history[start..];
     let too_short = |need: usize| ForecastQueryError::TooShort {
         method: req.method,
