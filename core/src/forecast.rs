@@ -147,9 +147,8 @@ impl fmt::Display for Method {
 /// The method a query asks for: one, or `auto`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MethodChoice {
-    /// ETS where the history is long enough for it, unless the benchmark
-    /// did better in the backtest (lower MASE); else the seasonal naive,
-    /// else the naive forecast.
+    /// ETS where the history is long enough for it (and ETS can be
+    /// fitted); else the seasonal naive, else the naive forecast.
     Auto,
     Only(Method),
 }
@@ -348,7 +347,10 @@ pub fn forecast(history: &[f64], spec: &Spec) -> Result<Forecast, ForecastError>
                 .find(|m| n >= m.needs(f))
                 .unwrap_or(Method::Naive);
             let because = if m == Method::Ets {
-                String::new()
+                format!(
+                    "auto: ets, the history having {n} consecutive values (it needs {need_ets})",
+                    need_ets = Method::Ets.needs(f)
+                )
             } else {
                 format!(
                     "auto: the history has {n} consecutive values, ets needs {}",
@@ -358,8 +360,17 @@ pub fn forecast(history: &[f64], spec: &Spec) -> Result<Forecast, ForecastError>
             (m, because)
         }
     };
-    let mut fitted = match fit(first, history, spec, None) {
-        Ok(fitted) => fitted,
+    // `auto` does not switch to the benchmark when it did better in the
+    // backtest: on the Census ATP total, forecasting each year 2001-2024
+    // from the years before, switching so picked the seasonal naive in 8
+    // of 24 years for imports and raised their MAPE from 7.13% to 7.77%
+    // (BENCHMARKS.md). Three origins are too few to choose on; they are
+    // shown beside the forecast for the reader to judge.
+    let fitted = match fit(first, history, spec, None) {
+        Ok(mut fitted) => {
+            fitted.because = because;
+            fitted
+        }
         Err(e) if spec.method == MethodChoice::Auto && first == Method::Ets => {
             // The benchmark instead, saying why.
             let fallback = benchmark_method(f);
@@ -369,31 +380,7 @@ pub fn forecast(history: &[f64], spec: &Spec) -> Result<Forecast, ForecastError>
         }
         Err(e) => return Err(e),
     };
-    if fitted.because.is_empty() {
-        fitted.because = because;
-    }
-    let mut backtest = backtest(history, spec, &fitted);
-    if spec.method == MethodChoice::Auto
-        && fitted.method == Method::Ets
-        && let (Ok(ets), Ok(bench)) = (backtest.method.mase, backtest.benchmark.mase)
-    {
-        if bench < ets {
-            let bench_method = backtest.benchmark_method;
-            let mut b = fit(bench_method, history, spec, None)?;
-            b.because = format!(
-                "auto: {bench_method} had the lower backtest MASE ({bench:.3} against ets's {ets:.3})"
-            );
-            backtest.method = backtest.benchmark.clone();
-            fitted = b;
-        } else {
-            fitted.because = format!(
-                "auto: ets had the lower backtest MASE ({ets:.3} against {}'s {bench:.3})",
-                backtest.benchmark_method
-            );
-        }
-    } else if spec.method == MethodChoice::Auto && fitted.because.is_empty() {
-        fitted.because = "auto: ets (the backtest could not compare it with the benchmark)".into();
-    }
+    let backtest = backtest(history, spec, &fitted);
     Ok(Forecast {
         method: fitted.method,
         model: fitted.model,
@@ -949,7 +936,10 @@ mod tests {
         assert!(ets < 0.5 * bench, "MASE {ets} against {bench}");
         assert!(b.method.mape_pct.unwrap() < 2.0);
         assert!(b.method.coverage_pct[1].unwrap() >= 80.0);
-        assert!(f.chosen_because.contains("lower backtest MASE"));
+        assert_eq!(
+            f.chosen_because,
+            "auto: ets, the history having 240 consecutive values (it needs 24)"
+        );
     }
 
     #[test]

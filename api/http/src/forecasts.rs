@@ -76,8 +76,8 @@ query_params! {
         #[example = "80,95"]
         level: Option<List<Level>>,
         /// `auto` (default): ETS where the history is long enough (24
-        /// months, 7 years), unless the benchmark had the lower backtest
-        /// MASE, else seasonal naive, else naive. `ets`: exponential
+        /// months, 7 years), else seasonal naive, else naive (the backtest
+        /// shows how each did; it does not choose). `ets`: exponential
         /// smoothing (AutoETS; monthly series through MSTL), `naive`: the
         /// last value, `seasonal_naive`: the value a year before.
         #[example = "auto"]
@@ -331,9 +331,7 @@ pub struct ForecastRecord<'a> {
     #[schema(example = "auto")]
     pub method_requested: &'static str,
     /// Why this method: what `auto` compared, or "as asked".
-    #[schema(
-        example = "auto: ets had the lower backtest MASE (0.712 against seasonal_naive's 1.043)"
-    )]
+    #[schema(example = "auto: ets, the history having 420 consecutive values (it needs 24)")]
     pub method_reason: &'a str,
     /// The fitted model: `MSTL(12) + ETS(A,Ad,N) on ln(value)` (the seasonal
     /// component by MSTL, an ETS model of the rest in Hyndman's notation,
