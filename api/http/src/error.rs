@@ -192,6 +192,14 @@ pub struct Problem {
     /// The values allowed, where they form a short list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<String>>,
+    /// For a series too short: the consecutive values it has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 1)]
+    pub have: Option<usize>,
+    /// For a series too short: the consecutive values the method needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 2)]
+    pub need: Option<usize>,
     /// For a refused upload: the file (or upload) at fault.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
@@ -201,14 +209,6 @@ pub struct Problem {
     /// For a refused upload: the row or line at fault (1-based).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<u64>,
-    /// For a series too short: the consecutive values it has.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = 1)]
-    pub have: Option<usize>,
-    /// For a series too short: the consecutive values the method needs.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = 2)]
-    pub need: Option<usize>,
 }
 
 impl ResponseError for ApiError {
@@ -272,6 +272,14 @@ impl ResponseError for ApiError {
             parameter,
             value,
             allowed,
+            have: match self {
+                ApiError::Unprocessable { have, .. } => *have,
+                _ => None,
+            },
+            need: match self {
+                ApiError::Unprocessable { need, .. } => *need,
+                _ => None,
+            },
             file: match self {
                 ApiError::InvalidUpload(e) => Some(e.file.clone()),
                 _ => None,
@@ -282,14 +290,6 @@ impl ResponseError for ApiError {
             },
             row: match self {
                 ApiError::InvalidUpload(e) => e.row,
-                _ => None,
-            },
-            have: match self {
-                ApiError::Unprocessable { have, .. } => *have,
-                _ => None,
-            },
-            need: match self {
-                ApiError::Unprocessable { need, .. } => *need,
                 _ => None,
             },
         };
@@ -348,11 +348,11 @@ pub fn problem_for_status(status: StatusCode, detail: Option<&str>) -> Vec<u8> {
         parameter: None,
         value: None,
         allowed: None,
+        have: None,
+        need: None,
         file: None,
         field: None,
         row: None,
-        have: None,
-        need: None,
     };
     serde_json::to_vec(&problem).unwrap_or_default()
 }

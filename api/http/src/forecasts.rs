@@ -755,7 +755,9 @@ fn notes(rows: &ForecastRows) -> Vec<String> {
 /// Census data through 2023:
 /// `/v1/forecasts?dataset=census-atp&flow=imports&until=2023-12&horizon=12`.
 #[utoipa::path(
-    tag = "data",
+    // The tag of the analyses of issue 14 (decomposition, indicators,
+    // scenarios and forecasts), declared with them.
+    tag = "analysis",
     operation_id = "list_forecasts",
     params(ForecastQuery),
     responses(
