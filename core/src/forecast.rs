@@ -346,17 +346,10 @@ pub fn forecast(history: &[f64], spec: &Spec) -> Result<Forecast, ForecastError>
                 .into_iter()
                 .find(|m| n >= m.needs(f))
                 .unwrap_or(Method::Naive);
-            let because = if m == Method::Ets {
-                format!(
-                    "auto: ets, the history having {n} consecutive values (it needs {need_ets})",
-                    need_ets = Method::Ets.needs(f)
-                )
-            } else {
-                format!(
-                    "auto: the history has {n} consecutive values, ets needs {}",
-                    Method::Ets.needs(f)
-                )
-            };
+            let because = format!(
+                "auto: the history has {n} consecutive values; ets needs {}",
+                Method::Ets.needs(f)
+            );
             (m, because)
         }
     };
@@ -938,7 +931,7 @@ mod tests {
         assert!(b.method.coverage_pct[1].unwrap() >= 80.0);
         assert_eq!(
             f.chosen_because,
-            "auto: ets, the history having 240 consecutive values (it needs 24)"
+            "auto: the history has 240 consecutive values; ets needs 24"
         );
     }
 
@@ -1099,7 +1092,7 @@ mod tests {
         assert_eq!(f.method, Method::SeasonalNaive);
         assert_eq!(
             f.chosen_because,
-            "auto: the history has 20 consecutive values, ets needs 24"
+            "auto: the history has 20 consecutive values; ets needs 24"
         );
     }
 
@@ -1218,6 +1211,33 @@ mod tests {
         let long = forecast(&y, &s).unwrap();
         assert_eq!(long.history, MAX_HISTORY);
         assert_eq!(long, forecast(&y[600 - MAX_HISTORY..], &s).unwrap());
+    }
+
+    #[test]
+    fn a_constant_series_is_forecast_as_itself() {
+        // No spread to fit: every method forecasts the constant to the
+        // dollar, with intervals of no width; a series of zeros (no log:
+        // fitted as is) forecasts zeros.
+        for method in [
+            MethodChoice::Auto,
+            ETS,
+            MethodChoice::Only(Method::Naive),
+            MethodChoice::Only(Method::SeasonalNaive),
+        ] {
+            for (f, n) in [(Frequency::Monthly, 36), (Frequency::Annual, 10)] {
+                let s = spec(f, 3, method, Sign::NonNegative);
+                let fc = forecast(&vec![5e9; n], &s).unwrap();
+                for v in fc.point.iter().chain(&fc.intervals[1].lower) {
+                    assert_eq!(whole_dollars(*v), Ok(5_000_000_000), "{method} {f}");
+                }
+            }
+            let s = spec(Frequency::Monthly, 3, method, Sign::NonNegative);
+            let fc = forecast(&[0.0; 36], &s).unwrap();
+            assert!(
+                fc.point.iter().all(|v| whole_dollars(*v) == Ok(0)),
+                "{method}"
+            );
+        }
     }
 
     #[test]

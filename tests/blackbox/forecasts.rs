@@ -208,7 +208,7 @@ fn forecast_2024_from_the_data_through_2023(app: &Server) {
     );
     assert_eq!(
         r["method_reason"],
-        "auto: ets, the history having 420 consecutive values (it needs 24)"
+        "auto: the history has 420 consecutive values; ets needs 24"
     );
     assert!(text(&r["citation"]).contains("census-atp (vintage 2024-12) imports"));
     // The actual values beside the forecasts are the dataset's own.

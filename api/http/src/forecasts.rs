@@ -331,7 +331,7 @@ pub struct ForecastRecord<'a> {
     #[schema(example = "auto")]
     pub method_requested: &'static str,
     /// Why this method: what `auto` compared, or "as asked".
-    #[schema(example = "auto: ets, the history having 420 consecutive values (it needs 24)")]
+    #[schema(example = "auto: the history has 420 consecutive values; ets needs 24")]
     pub method_reason: &'a str,
     /// The fitted model: `MSTL(12) + ETS(A,Ad,N) on ln(value)` (the seasonal
     /// component by MSTL, an ETS model of the rest in Hyndman's notation,
