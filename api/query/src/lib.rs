@@ -3,10 +3,12 @@
 //! turns the rows into wire records.
 
 pub mod comparison;
-pub mod forecast;
 pub mod model;
 mod rows;
 pub mod series;
+
+// Forecasts (issue 14): a series, cut at `until`, forecast by core.
+pub mod forecast;
 
 use std::collections::HashMap;
 
