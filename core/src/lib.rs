@@ -12,6 +12,7 @@ pub mod dataset;
 pub mod decomposition;
 pub mod error;
 pub mod flow;
+pub mod forecast;
 pub mod group;
 pub mod membership;
 pub mod observation;

@@ -62,6 +62,16 @@ pub enum ApiError {
     /// The request body did not arrive in time.
     #[error("{0}")]
     RequestTimeout(String),
+    /// The query is valid but the data cannot answer it: a series too
+    /// short for the forecast asked for (`have` consecutive values, `need`
+    /// them), a model that cannot be fitted to it.
+    #[error("{detail}")]
+    Unprocessable {
+        kind: UnprocessableKind,
+        detail: String,
+        have: Option<usize>,
+        need: Option<usize>,
+    },
     /// The server is busy with as much of this kind of work as it takes at
     /// once; try again after `retry_after` seconds.
     #[error("{message}")]
@@ -75,6 +85,15 @@ pub enum ApiError {
     /// A bug: the details go to the log, not to the client.
     #[error("internal error")]
     Internal(String),
+}
+
+/// What kind of data could not answer a valid query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnprocessableKind {
+    /// Fewer values than the computation needs.
+    SeriesTooShort,
+    /// A model could not be fitted to the series.
+    ModelFailed,
 }
 
 impl ApiError {
@@ -129,6 +148,10 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
             ApiError::RequestTimeout(_) => "request-timeout",
+            ApiError::Unprocessable { kind, .. } => match kind {
+                UnprocessableKind::SeriesTooShort => "series-too-short",
+                UnprocessableKind::ModelFailed => "model-failed",
+            },
             ApiError::Busy { .. } => "busy",
             ApiError::TooManyRequests { .. } => "too-many-requests",
             ApiError::Unavailable(_) => "unavailable",
@@ -148,6 +171,10 @@ impl ApiError {
             ApiError::Conflict(_) => "Conflict",
             ApiError::PayloadTooLarge { .. } => "Payload too large",
             ApiError::RequestTimeout(_) => "Request timeout",
+            ApiError::Unprocessable { kind, .. } => match kind {
+                UnprocessableKind::SeriesTooShort => "Series too short",
+                UnprocessableKind::ModelFailed => "Model could not be fitted",
+            },
             ApiError::Busy { .. } => "Service busy",
             ApiError::TooManyRequests { .. } => "Too many requests",
             ApiError::Unavailable(_) => "Service unavailable",
@@ -179,6 +206,14 @@ pub struct Problem {
     /// The values allowed, where they form a short list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<String>>,
+    /// For a series too short: the consecutive values it has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 1)]
+    pub have: Option<usize>,
+    /// For a series too short: the consecutive values the method needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 2)]
+    pub need: Option<usize>,
     /// For a refused upload: the file (or upload) at fault.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
@@ -210,6 +245,7 @@ impl ResponseError for ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -277,6 +313,14 @@ impl ResponseError for ApiError {
             parameter,
             value,
             allowed,
+            have: match self {
+                ApiError::Unprocessable { have, .. } => *have,
+                _ => None,
+            },
+            need: match self {
+                ApiError::Unprocessable { need, .. } => *need,
+                _ => None,
+            },
             file: match self {
                 ApiError::InvalidUpload(e) => Some(e.file.clone()),
                 _ => None,
@@ -349,6 +393,8 @@ pub fn problem_for_status(status: StatusCode, detail: Option<&str>) -> Vec<u8> {
         parameter: None,
         value: None,
         allowed: None,
+        have: None,
+        need: None,
         file: None,
         field: None,
         row: None,
@@ -489,6 +535,18 @@ pub const PROBLEM_TYPES: &[(&str, u16, &str, &str)] = &[
         400,
         "The request could not be read (a malformed request line or header).",
         "Check the client; the report's detail says what was read.",
+    ),
+    (
+        "series-too-short",
+        422,
+        "A series has too few values for the forecasting method asked for.",
+        "`have` and `need` say how many consecutive values it has and the method needs: ask for a simpler method (naive, seasonal_naive), a longer history (a later `until`), or another frequency.",
+    ),
+    (
+        "model-failed",
+        422,
+        "The forecasting model could not be fitted to this series.",
+        "Try another method (naive, seasonal_naive) or another period.",
     ),
     (
         "internal-server-error",

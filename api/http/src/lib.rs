@@ -9,6 +9,7 @@ mod csv_out;
 pub mod datastore;
 mod encoding;
 pub mod error;
+pub mod forecasts;
 mod handlers;
 mod landing;
 mod observe;

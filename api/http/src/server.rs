@@ -36,6 +36,7 @@ fn v1(cfg: &mut ServiceConfig) {
         .service(handlers::list_exports)
         .service(handlers::list_balances)
         .service(handlers::list_growth)
+        .service(super::forecasts::list_forecasts)
         .service(handlers::list_shares)
         .service(handlers::list_concentration)
         .service(handlers::list_revisions)

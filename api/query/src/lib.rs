@@ -10,6 +10,9 @@ mod rows;
 pub mod scenario;
 pub mod series;
 
+// Forecasts (issue 14): a series, cut at `until`, forecast by core.
+pub mod forecast;
+
 use std::collections::HashMap;
 
 use atp_core::analytics::{self, Computed, Undefined};
