@@ -1393,7 +1393,9 @@ mod tests {
         let json = serde_json::to_value(&params).unwrap();
         assert_eq!(json[1]["required"], true);
         assert_eq!(json[0]["required"], false);
-        assert_eq!(json[0]["example"], "2024");
+        // A list: an array, its example too.
+        assert_eq!(json[0]["example"], serde_json::json!(["2024"]));
+        assert_eq!(json[0]["schema"]["type"], "array");
         assert_eq!(json[2]["schema"]["maximum"], 10000);
     }
 
@@ -1433,7 +1435,7 @@ mod tests {
             json[0]["description"]
                 .as_str()
                 .unwrap()
-                .ends_with("At most 300 values; a value given twice counts once.")
+                .ends_with("at most 300 values; a value given twice counts once.")
         );
     }
 }
