@@ -125,6 +125,8 @@ const kinds = [
   { name: "partner-shares", path: "/v1/charts/partner-shares.svg?flow=imports", selector: ".bar", expected: shareBars },
   { name: "series", path: "/v1/charts/series.svg?dataset=census-atp&flow=imports&frequency=monthly&from=2015-01&to=2024-12", selector: ".point", expected: series.length },
   { name: "series segments", path: "/v1/charts/series.svg?dataset=census-atp&flow=imports&frequency=monthly&from=2015-01&to=2024-12", selector: ".segment", expected: 1 },
+  { name: "series forecast points", path: "/v1/charts/series.svg?dataset=census-atp&flow=imports&frequency=monthly&from=2022-01&to=2023-12&forecast=12", selector: ".point", expected: 24 + 13 },
+  { name: "series forecast bands", path: "/v1/charts/series.svg?dataset=census-atp&flow=imports&frequency=monthly&from=2022-01&to=2023-12&forecast=12", selector: ".band", expected: 2 },
   { name: "waterfall", path: "/v1/charts/waterfall.svg?flow=balance&by=group", selector: ".step", expected: steps },
 ];
 for (const k of kinds) {

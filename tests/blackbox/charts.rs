@@ -142,6 +142,24 @@ fn the_briefs_figures(app: &Server) {
     assert_eq!(count(&several, "point"), 6);
     insta::assert_json_snapshot!("series_brief_three_partners", summary(&several));
 
+    // A forecast after the last month drawn: 24 actual months, 12 forecast
+    // points (the dashed line starts at the last actual month), two bands.
+    let fc = chart(
+        app,
+        "/v1/charts/series.svg?dataset=census-atp&flow=imports&frequency=monthly&from=2022-01&to=2023-12&forecast=12",
+    );
+    assert_eq!(count(&fc, "band"), 2, "80% and 95% bands");
+    assert_eq!(count(&fc, "point"), 24 + 13);
+    assert_eq!(count(&fc, "segment"), 2);
+    assert!(inner(&fc, "desc").contains("Forecast:"), "{}", inner(&fc, "desc"));
+    assert!(fc.contains("stroke-dasharray"));
+    let one_band = chart(
+        app,
+        "/v1/charts/series.svg?dataset=census-atp&flow=imports&frequency=monthly&from=2022-01&to=2023-12&forecast=6&level=90&lang=ko",
+    );
+    assert_eq!(count(&one_band, "band"), 1);
+    assert!(one_band.contains("90% 예측구간"));
+
     // Bad parameters are problem+json like everywhere.
     for (path, parameter) in [
         ("/v1/charts/partner-shares.svg", "flow"),
@@ -152,6 +170,14 @@ fn the_briefs_figures(app: &Server) {
         ),
         ("/v1/charts/waterfall.svg?flow=balance&by=month", "by"),
         ("/v1/charts/group-balances.svg?colour=red", "colour"),
+        (
+            "/v1/charts/series.svg?flow=imports&partner=CN,EU&forecast=3",
+            "forecast",
+        ),
+        (
+            "/v1/charts/series.svg?flow=imports&partner=CN&forecast=3&level=120",
+            "level",
+        ),
     ] {
         let r = app.get(path);
         assert_eq!(r.status, 400, "{path}");

@@ -517,12 +517,29 @@ query_params! {
         units: Option<UnitsParam>,
         /// A rolling sum of a monthly series: trailing-12 or year-to-date.
         rolling: Option<RollingParam>,
+        /// Periods to forecast after the last one drawn (one partner, the
+        /// level): the forecast of /v1/forecasts (method auto), dashed,
+        /// with its intervals shaded.
+        #[example = 12]
+        forecast: Option<crate::forecasts::Horizon>,
+        /// The intervals shaded, in percent (default 80,95).
+        #[example = "80,95"]
+        level: Option<List<crate::forecasts::Level>>,
         /// `en` (default) or `ko`.
         lang: Option<LangParam>,
     }
 }
 
-impl Weighed for SeriesChartQuery {}
+impl Weighed for SeriesChartQuery {
+    fn weight(&self, _model: &ReadModel) -> usize {
+        // A forecast fits a model: off the workers.
+        if self.forecast.is_some() {
+            usize::MAX
+        } else {
+            0
+        }
+    }
+}
 
 /// Chart series over time
 ///
@@ -628,7 +645,7 @@ pub async fn chart_series(
                     .map(|p| values.iter().find(|(q, _)| q == p).and_then(|(_, v)| *v))
                     .collect()
             };
-            let lines: Vec<Line> = partners
+            let mut lines: Vec<Line> = partners
                 .iter()
                 .map(|&p| Line {
                     name: words.partner(model, p),
@@ -636,6 +653,91 @@ pub async fn chart_series(
                     dashed: false,
                 })
                 .collect();
+            let mut x_labels: Vec<String> = x.iter().map(|p| p.to_string()).collect();
+            let mut all_periods: Vec<Period> = x.clone();
+            let mut bands = Vec::new();
+            let mut forecast_note = String::new();
+            if let Some(ahead) = q.forecast {
+                if partners.len() != 1 || !transform.is_level() {
+                    return Err(ApiError::invalid(
+                        "forecast",
+                        &ahead.0.to_string(),
+                        "a forecast of one partner's level: one partner, no units or rolling",
+                    ));
+                }
+                let horizon = crate::forecasts::horizon(Some(ahead), frequency)?;
+                let levels = crate::forecasts::levels(q.level.as_ref())?;
+                let until = x.last().copied();
+                let req = atp_query::forecast::ForecastRequest {
+                    measure: q.flow.measure(),
+                    group,
+                    partner: partners[0],
+                    frequency,
+                    until,
+                    horizon,
+                    levels: levels.clone(),
+                    method: atp_core::forecast::MethodChoice::Auto,
+                };
+                let series = format!("{}/{group}/{}", q.flow.measure().as_str(), partners[0]);
+                let rows = atp_query::forecast::forecast(model, ds, &req)
+                    .map_err(|e| crate::forecasts::forecast_error(e, &series, frequency, until))?;
+                if let Some(rows) = rows {
+                    let n_hist = x_labels.len();
+                    let last_actual = lines[0].values.last().copied().flatten();
+                    let pad = |v: &[f64]| -> Vec<Option<f64>> {
+                        std::iter::repeat_n(None, n_hist.saturating_sub(1))
+                            .chain(std::iter::once(last_actual))
+                            .chain(v.iter().map(|usd| {
+                                atp_core::forecast::whole_dollars(*usd)
+                                    .ok()
+                                    .map(|d| words.amount(d))
+                            }))
+                            .collect()
+                    };
+                    x_labels.extend(rows.periods.iter().map(|p| p.to_string()));
+                    all_periods.extend(rows.periods.iter().copied());
+                    for l in &mut lines {
+                        l.values.resize(x_labels.len(), None);
+                    }
+                    // Widest first, so the narrower is drawn over it.
+                    for iv in rows.forecast.intervals.iter().rev() {
+                        let mut lower = pad(&iv.lower);
+                        let mut upper = pad(&iv.upper);
+                        // The band starts at the last actual value.
+                        if let (Some(l), Some(u)) =
+                            (lower.get_mut(n_hist - 1), upper.get_mut(n_hist - 1))
+                        {
+                            *l = last_actual;
+                            *u = last_actual;
+                        }
+                        bands.push(charts::Band {
+                            name: if words.ko() {
+                                format!("{}% 예측구간", iv.level_pct)
+                            } else {
+                                format!("{}% interval", iv.level_pct)
+                            },
+                            lower,
+                            upper,
+                            opacity: if iv.level_pct >= 90 { 0.18 } else { 0.32 },
+                        });
+                    }
+                    lines.push(Line {
+                        name: if words.ko() {
+                            "예측".to_owned()
+                        } else {
+                            "forecast".to_owned()
+                        },
+                        values: pad(&rows.forecast.point),
+                        dashed: true,
+                    });
+                    forecast_note = format!(
+                        " {} {} ({}).",
+                        if words.ko() { "예측:" } else { "Forecast:" },
+                        rows.forecast.model,
+                        rows.forecast.chosen_because
+                    );
+                }
+            }
             let fname = words.flow(q.flow.measure().as_str());
             let gname = words.group(group);
             let title = match (group, words.ko()) {
@@ -659,7 +761,7 @@ pub async fn chart_series(
                             l.name,
                             l.values.iter().flatten().count(),
                             charts::format_number(l.values[i].unwrap_or_default(), 1),
-                            words.period(x[i])
+                            words.period(all_periods[i])
                         ),
                         None => format!("{}: no values", l.name),
                     }
@@ -695,14 +797,14 @@ pub async fn chart_series(
                 frame: Frame {
                     lang: words.lang,
                     title,
-                    desc: format!("{units}. {desc}."),
+                    desc: format!("{units}. {desc}.{forecast_note}"),
                     units,
                     source: words.source(ds),
                     data_href: href,
                 },
-                x_labels: x.iter().map(|p| p.to_string()).collect(),
+                x_labels,
                 lines,
-                bands: Vec::new(),
+                bands,
             })))
         })
         .await

@@ -594,7 +594,7 @@ fn frequency_and_until(
 
 /// `horizon` within the frequency's limit (default: a year of months, five
 /// years).
-fn horizon(given: Option<Horizon>, frequency: Frequency) -> Result<usize, ApiError> {
+pub(crate) fn horizon(given: Option<Horizon>, frequency: Frequency) -> Result<usize, ApiError> {
     let max = fc::max_horizon(frequency);
     match given {
         None => Ok(fc::default_horizon(frequency)),
@@ -611,7 +611,7 @@ fn horizon(given: Option<Horizon>, frequency: Frequency) -> Result<usize, ApiErr
 }
 
 /// `level`: at most four, ascending, each once (default 80 and 95).
-fn levels(given: Option<&List<Level>>) -> Result<Vec<u8>, ApiError> {
+pub(crate) fn levels(given: Option<&List<Level>>) -> Result<Vec<u8>, ApiError> {
     let mut levels: Vec<u8> = match given {
         None => DEFAULT_LEVELS.to_vec(),
         Some(list) => list.values().iter().map(|Level(l)| *l).collect(),
@@ -630,7 +630,7 @@ fn levels(given: Option<&List<Level>>) -> Result<Vec<u8>, ApiError> {
 
 /// A forecast that could not be made: 422 for a series too short (saying
 /// what it has and needs) or a model that cannot be fitted.
-fn forecast_error(
+pub(crate) fn forecast_error(
     e: ForecastQueryError,
     series: &str,
     frequency: Frequency,

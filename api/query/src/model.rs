@@ -671,7 +671,7 @@ impl ReadModel {
                 } else if name.starts_with(&v) || (v.len() >= 3 && name.contains(&v)) {
                     1
                 } else {
-                    edits(&v, &name).min(9).max(2)
+                    edits(&v, &name).clamp(2, 9)
                 };
                 let by_census = p.census_code.as_deref().map_or(9, |c| edits(&v, c));
                 let score = by_code.min(by_name).min(by_census);
