@@ -151,7 +151,11 @@ fn the_briefs_figures(app: &Server) {
     assert_eq!(count(&fc, "band"), 2, "80% and 95% bands");
     assert_eq!(count(&fc, "point"), 24 + 13);
     assert_eq!(count(&fc, "segment"), 2);
-    assert!(inner(&fc, "desc").contains("Forecast:"), "{}", inner(&fc, "desc"));
+    assert!(
+        inner(&fc, "desc").contains("Forecast:"),
+        "{}",
+        inner(&fc, "desc")
+    );
     assert!(fc.contains("stroke-dasharray"));
     let one_band = chart(
         app,
