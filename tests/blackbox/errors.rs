@@ -273,6 +273,9 @@ fn method_not_allowed(app: &Server) {
         ("PATCH", "/v1/partners/KR/profile"),
         ("POST", "/healthz"),
         ("DELETE", "/v1/growth"),
+        // A suffix form is a read: POST to it is not a POST to the listing.
+        ("POST", "/v1/scenarios.csv?dataset=kiat-2026-04"),
+        ("DELETE", "/v1/imports.csv"),
     ] {
         let label = format!("{method} {path}");
         let r = app.request(method, path, &[]);

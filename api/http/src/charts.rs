@@ -553,6 +553,7 @@ impl Weighed for SeriesChartQuery {
     responses(
         (status = 200, description = "The chart", content_type = "image/svg+xml", body = String),
         (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "With `forecast`: the series is too short for a forecast (`have`, `need`), or the model could not be fitted", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "No data loaded", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -377,7 +377,10 @@ pub async fn observe_request(
     if method == Method::HEAD {
         req.head_mut().method = Method::GET;
     }
-    if req.path().ends_with(".csv") || req.path().ends_with(".md") {
+    // Only reads have suffix forms: a POST to `/v1/scenarios.csv` is a 405
+    // (the path is GET-only in the spec), not a POST to `/v1/scenarios`.
+    if req.method() == Method::GET && (req.path().ends_with(".csv") || req.path().ends_with(".md"))
+    {
         format_suffix(&mut req);
     }
     let id = incoming_id(&req).unwrap_or_else(new_id);

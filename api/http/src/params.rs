@@ -71,6 +71,11 @@ impl RawQuery {
             .collect()
     }
 
+    /// How many times a parameter is given (empty values too).
+    pub fn occurrences(&self, name: &str) -> usize {
+        self.pairs.iter().filter(|(n, _)| n == name).count()
+    }
+
     /// A parameter that takes one value.
     pub fn one(&self, name: &str) -> Result<Option<&str>, ApiError> {
         let values: Vec<&str> = self
@@ -228,16 +233,19 @@ impl<T: ListItem> ParamType for Option<List<T>> {
         _missing: Option<&'static str>,
     ) -> Result<Self, ApiError> {
         let values = q.list(name);
-        if values.is_empty() {
-            return Ok(None);
-        }
-        if values.len() > MAX_LIST_VALUES {
+        // The spec's maxItems counts the parameter's repetitions, empty
+        // ones too (`period=&period=&...`).
+        let given = values.len().max(q.occurrences(name));
+        if given > MAX_LIST_VALUES {
             let shown = values.iter().take(5).copied().collect::<Vec<_>>().join(",");
             return Err(ApiError::invalid(
                 name,
-                &format!("{shown},... ({} values)", values.len()),
+                &format!("{shown},... ({given} values)"),
                 format!("at most {MAX_LIST_VALUES} values"),
             ));
+        }
+        if values.is_empty() {
+            return Ok(None);
         }
         let mut out: Vec<T> = Vec::with_capacity(values.len());
         for v in values {
@@ -1429,6 +1437,10 @@ mod tests {
             panic!("{e}")
         };
         assert!(value.len() < 100, "the value is not echoed whole: {value}");
+        // Empty repetitions count against the limit too (the spec's maxItems).
+        let empties = vec!["year="; MAX_LIST_VALUES + 1].join("&");
+        let e = parse(&format!("from=2000&{empties}")).unwrap_err();
+        assert!(e.to_string().contains("301 values"), "{e}");
         let params = <Sample as utoipa::IntoParams>::into_params(|| None);
         let json = serde_json::to_value(&params).unwrap();
         assert!(

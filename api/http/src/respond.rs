@@ -3,7 +3,7 @@
 //! bounded in bytes.
 
 use std::collections::BTreeMap;
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher as _;
 use std::sync::{Arc, OnceLock};
 
 use actix_web::http::header::{self, HeaderValue};
@@ -123,6 +123,10 @@ pub struct Single<T: ToSchema> {
     pub meta: Meta,
 }
 
+/// The seed of the ETag hash (any fixed value: tags must agree between
+/// replicas and restarts of one build).
+const ETAG_SEED: u64 = 0x6174_705f_6574_6167;
+
 /// A rendered response, kept for repeated queries, with each compressed
 /// variant made the first time a client asks for it.
 #[derive(Debug)]
@@ -141,9 +145,10 @@ impl Rendered {
         if body.capacity() > body.len() + body.len() / 8 {
             body.shrink_to_fit();
         }
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        body.hash(&mut h);
-        let etag = HeaderValue::from_str(&format!("W/\"{:016x}-{:x}\"", h.finish(), body.len()))
+        // foldhash, fixed seed: the same body gets the same tag in every
+        // replica; several times faster than SipHash over a 100 kB body.
+        let hash = foldhash::fast::FixedState::with_seed(ETAG_SEED).hash_one(&body[..]);
+        let etag = HeaderValue::from_str(&format!("W/\"{hash:016x}-{:x}\"", body.len()))
             .unwrap_or_else(|_| HeaderValue::from_static("W/\"0\""));
         Rendered {
             body: Bytes::from(body),
@@ -280,8 +285,9 @@ pub fn render_listing<T: Serialize + ToSchema>(
                 },
                 meta,
             };
-            let body =
-                serde_json::to_vec(&envelope).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let mut body = Vec::with_capacity(json_capacity(&envelope.data));
+            serde_json::to_writer(&mut body, &envelope)
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
             Ok(Rendered::new(body, "application/json"))
         }
         Format::Csv => {
@@ -291,6 +297,26 @@ pub fn render_listing<T: Serialize + ToSchema>(
             Ok(Rendered::new(body, "text/csv; charset=utf-8"))
         }
     }
+}
+
+/// A buffer size for a listing's JSON: the first record's size times the
+/// records, a tenth more, and room for the envelope. Writing into a buffer
+/// that grows by doubling copied the body about twice over (a tenth of a
+/// 240-record growth answer's time).
+fn json_capacity<T: Serialize>(data: &[T]) -> usize {
+    const ENVELOPE: usize = 2048;
+    let Some(first) = data.first() else {
+        return ENVELOPE;
+    };
+    let mut one = Vec::with_capacity(1024);
+    if serde_json::to_writer(&mut one, first).is_err() {
+        return ENVELOPE;
+    }
+    (one.len() + 1)
+        .saturating_mul(data.len())
+        .saturating_mul(11)
+        / 10
+        + ENVELOPE
 }
 
 /// Renders a single resource as JSON.
