@@ -34,9 +34,60 @@ TAG_OF = {
     for method, op in item.items()
     if method in ("get", "post", "put", "patch", "delete")
 }
+OPS = {
+    op["operationId"]: op
+    for item in SPEC["paths"].values()
+    for method, op in item.items()
+    if method in ("get", "post", "put", "patch", "delete")
+}
+SCHEMAS = SPEC["components"]["schemas"]
+TYPED = [0]  # values whose JSON type was checked against the schema
 CLIENT = AuthenticatedClient(base_url=BASE, token=TOKEN, timeout=120.0)
 CALLED: set[str] = set()
 UPLOAD = "ci-client-py"
+
+
+def conforms(value: object, schema: dict, where: str) -> None:
+    """The JSON types of a parsed body, as the client's `to_dict` gives it
+    back, against the schema: an integer is an `int` (never a float), a
+    number an `int` or `float`, a string a `str`, nullable only where the
+    schema says so."""
+    if "$ref" in schema:
+        schema = SCHEMAS[schema["$ref"].rsplit("/", 1)[1]]
+    for key in ("oneOf", "anyOf"):
+        if key in schema:
+            errors = []
+            for alt in schema[key]:
+                try:
+                    conforms(value, alt, where)
+                    return
+                except AssertionError as e:
+                    errors.append(str(e))
+            raise AssertionError(f"{where}: no alternative fits: {errors}")
+    types = schema.get("type")
+    if types is None:
+        return
+    types = types if isinstance(types, list) else [types]
+    ok = {
+        "null": value is None,
+        "integer": type(value) is int,
+        "number": type(value) in (int, float),
+        "string": type(value) is str,
+        "boolean": type(value) is bool,
+        "array": type(value) is list,
+        "object": type(value) is dict,
+    }
+    assert any(ok[t] for t in types), f"{where}: {value!r} is not {types}"
+    TYPED[0] += 1
+    if type(value) is list and "items" in schema:
+        for i, v in enumerate(value):
+            conforms(v, schema["items"], f"{where}[{i}]")
+    if type(value) is dict:
+        for name, prop in schema.get("properties", {}).items():
+            if name in value:
+                conforms(value[name], prop, f"{where}.{name}")
+            else:
+                assert name not in schema.get("required", []), f"{where}: no {name}"
 
 
 def call(op_id: str, status: int = 200, **kwargs) -> object:
@@ -46,6 +97,10 @@ def call(op_id: str, status: int = 200, **kwargs) -> object:
     r: Response = module.sync_detailed(client=CLIENT, **kwargs)
     CALLED.add(op_id)
     assert r.status_code == status, f"{op_id}: {r.status_code} {r.content[:300]!r}"
+    content = OPS[op_id]["responses"][str(status)].get("content", {})
+    for media in ("application/json", "application/problem+json"):
+        if media in content:
+            conforms(r.parsed.to_dict(), content[media]["schema"], op_id)
     return r.parsed
 
 
@@ -374,7 +429,8 @@ def main() -> int:
         return 1
     print(
         f"python client (openapi-python-client): {len(CALLED)}/{len(TAG_OF)} operations called, "
-        f"0 errors ({time.monotonic() - started:.1f} s)"
+        f"{TYPED[0]} parsed values' types checked against the schema, 0 errors "
+        f"({time.monotonic() - started:.1f} s)"
     )
     return 0
 

@@ -16,7 +16,20 @@ const token = process.env.ATP_WRITE_TOKEN ?? "";
 const UPLOAD = "ci-client-ts";
 
 // The operations of the document, as "METHOD /path" -> operationId.
-type Spec = { paths: Record<string, Record<string, { operationId?: string }>> };
+type JsonSchema = {
+  $ref?: string;
+  type?: string | string[];
+  oneOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
+  items?: JsonSchema;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+};
+type Operation = {
+  operationId?: string;
+  responses: Record<string, { content?: Record<string, { schema: JsonSchema }> }>;
+};
+type Spec = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, JsonSchema> } };
 const spec = JSON.parse(readFileSync(specPath, "utf8")) as Spec;
 const operations = new Map<string, string>();
 for (const [path, item] of Object.entries(spec.paths)) {
@@ -24,12 +37,64 @@ for (const [path, item] of Object.entries(spec.paths)) {
     if (op.operationId !== undefined) operations.set(`${method.toUpperCase()} ${path}`, op.operationId);
   }
 }
+
+/** The JSON types of a body against the schema: an integer is an integer,
+ * null only where the schema allows it. Returns how many values it checked. */
+function conforms(value: unknown, schema: JsonSchema, where: string): number {
+  if (schema.$ref !== undefined) schema = spec.components.schemas[schema.$ref.split("/").pop() ?? ""];
+  const alternatives = schema.oneOf ?? schema.anyOf;
+  if (alternatives !== undefined) {
+    for (const alt of alternatives) {
+      try {
+        return conforms(value, alt, where);
+      } catch {
+        // the next alternative
+      }
+    }
+    throw new Error(`${where}: no alternative fits ${JSON.stringify(value)}`);
+  }
+  if (schema.type === undefined) return 0;
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  const kinds: Record<string, boolean> = {
+    null: value === null,
+    integer: Number.isInteger(value),
+    number: typeof value === "number",
+    string: typeof value === "string",
+    boolean: typeof value === "boolean",
+    array: Array.isArray(value),
+    object: typeof value === "object" && value !== null && !Array.isArray(value),
+  };
+  check(types.some((t) => kinds[t]), `${where}: ${JSON.stringify(value)} is not ${types.join("|")}`);
+  let checked = 1;
+  if (Array.isArray(value) && schema.items !== undefined) {
+    const items = schema.items;
+    value.forEach((v, i) => (checked += conforms(v, items, `${where}[${i}]`)));
+  } else if (kinds.object && schema.properties !== undefined) {
+    const o = value as Record<string, unknown>;
+    for (const [name, prop] of Object.entries(schema.properties)) {
+      if (name in o) checked += conforms(o[name], prop, `${where}.${name}`);
+      else check(!(schema.required ?? []).includes(name), `${where}: no ${name}`);
+    }
+  }
+  return checked;
+}
+
 const called = new Set<string>();
+let typed = 0;
 const record: Middleware = {
   onRequest({ request, schemaPath }) {
     const id = operations.get(`${request.method} ${schemaPath}`);
     if (id === undefined) throw new Error(`not an operation of the document: ${request.method} ${schemaPath}`);
     called.add(id);
+    return undefined;
+  },
+  async onResponse({ request, response, schemaPath }) {
+    const op = spec.paths[schemaPath][request.method.toLowerCase()];
+    const content = op.responses[String(response.status)]?.content ?? {};
+    for (const media of ["application/json", "application/problem+json"]) {
+      const declared = content[media];
+      if (declared !== undefined) typed += conforms(await response.clone().json(), declared.schema, op.operationId ?? "");
+    }
     return undefined;
   },
 };
@@ -305,7 +370,8 @@ async function main(): Promise<void> {
   const missing = [...operations.values()].filter((id) => !called.has(id)).sort();
   if (missing.length > 0) throw new Error(`operations never called: ${missing.join(", ")}`);
   console.log(
-    `typescript client (openapi-typescript + openapi-fetch): ${called.size}/${operations.size} operations called, 0 errors (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    `typescript client (openapi-typescript + openapi-fetch): ${called.size}/${operations.size} operations called, ` +
+      `${typed} values' JSON types checked against the schema, 0 errors (${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
 }
 
