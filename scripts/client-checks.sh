@@ -77,12 +77,13 @@ done
 # --- the clients' code, generated before the server starts
 echo "--- python: openapi-python-client $OPENAPI_PYTHON_CLIENT $(elapsed)"
 # image/svg+xml read as text: the generator knows JSON, text/* and bytes.
-printf 'project_name_override: atp-client\npackage_name_override: atp_client\ncontent_type_overrides:\n  image/svg+xml: text/plain\n' >"$WORK/py-config.yaml"
+# No post hooks: they run ruff, which is not installed, and only format.
+printf 'project_name_override: atp-client\npackage_name_override: atp_client\npost_hooks: []\ncontent_type_overrides:\n  image/svg+xml: text/plain\n' >"$WORK/py-config.yaml"
 "$PY/bin/openapi-python-client" generate --path "$SPEC" --config "$WORK/py-config.yaml" \
   --meta setup --output-path "$WORK/py-client" >"$WORK/py-generate.txt" 2>&1 ||
   { cat "$WORK/py-generate.txt" >&2; echo "openapi-python-client failed" >&2; exit 1; }
 # Any warning of the generator (a response or model it left out) is an error.
-if grep -qE '^WARNING|Unable to|Cannot parse' "$WORK/py-generate.txt"; then
+if grep -qiE 'warning|unable to|cannot parse|error' "$WORK/py-generate.txt"; then
   cat "$WORK/py-generate.txt" >&2
   echo "openapi-python-client left parts of the document out" >&2
   exit 1
@@ -98,6 +99,11 @@ echo '{"private": true, "type": "module"}' >"$WORK/ts/package.json"
 ln -s "$NODE/node_modules" "$WORK/ts/node_modules"
 "$NODE/node_modules/.bin/openapi-typescript" "$SPEC" -o "$WORK/ts/schema.d.ts" >"$WORK/ts-generate.txt" 2>&1 ||
   { cat "$WORK/ts-generate.txt" >&2; exit 1; }
+if grep -qiE 'warn|error' "$WORK/ts-generate.txt"; then
+  cat "$WORK/ts-generate.txt" >&2
+  echo "openapi-typescript warned" >&2
+  exit 1
+fi
 # One compilation both type-checks (any error fails, and nothing is
 # emitted) and writes the JavaScript that node runs.
 TSC=(--strict --noEmitOnError --target es2022 --module nodenext --moduleResolution nodenext --types node)
