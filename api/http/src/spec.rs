@@ -493,4 +493,37 @@ mod tests {
         assert_eq!(p["paths"]["/x"]["get"]["security"], json!([]));
         assert_eq!(p["servers"][0]["url"], "/");
     }
+
+    #[test]
+    fn a_request_body_keeps_its_optional_fields_and_a_json_only_format_says_so() {
+        let doc: OpenApi = serde_json::from_value(json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/x": {"post": {
+                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Body"}}}},
+                    "responses": {"200": {"description": "x", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/R"}}}}}
+                }},
+                "/y": {"get": {
+                    "parameters": [{"name": "format", "in": "query", "required": false, "schema": {"$ref": "#/components/schemas/F"}}],
+                    "responses": {"200": {"description": "y", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/R"}}}}}
+                }}
+            },
+            "components": {"schemas": {
+                "Body": {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}, "o": {"type": ["string", "null"]}}},
+                "R": {"type": "object", "properties": {"a": {"type": ["string", "null"]}}},
+                "F": {"type": "string", "enum": ["json", "csv"]}
+            }}
+        }))
+        .unwrap();
+        let p = serde_json::to_value(polish(doc)).unwrap();
+        let s = &p["components"]["schemas"];
+        assert_eq!(s["Body"]["required"], json!(["n"]));
+        assert_eq!(s["R"]["required"], json!(["a"]));
+        let format = &p["paths"]["/y"]["get"]["parameters"][0];
+        assert_eq!(
+            format["schema"],
+            json!({"type": "string", "enum": ["json"]})
+        );
+    }
 }
