@@ -469,7 +469,11 @@ impl Scalar for DateArg {
 /// Enumerated parameters: a fixed list of names, a schema component
 /// listing them, and an error that lists them.
 macro_rules! named_param {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),* $(,)? }) => {
+    // `$text` is a `tt`, not a `literal`: a `literal` fragment reaches
+    // utoipa's derive wrapped in an invisible group, which it does not read
+    // as a `rename`, and the schema listed the variants' Rust names
+    // (`Annual`) instead of the values the server takes (`annual`).
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:tt),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
         pub enum $name {

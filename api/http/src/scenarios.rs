@@ -100,10 +100,10 @@ pub struct ShockBody {
     #[schema(example = "2025")]
     pub start: Option<String>,
     /// The change at `start`, in percent of the baseline (above -100).
-    #[schema(value_type = f64, example = -20)]
+    #[schema(value_type = Option<f64>, example = -20)]
     pub change_pct: Option<serde_json::Number>,
     /// The change each period after `start`, in percent, compounded.
-    #[schema(value_type = f64, example = 3)]
+    #[schema(value_type = Option<f64>, example = 3)]
     pub then_pct_per_period: Option<serde_json::Number>,
 }
 
@@ -122,13 +122,13 @@ pub struct TariffBody {
     #[schema(value_type = f64, example = 25)]
     pub tariff_change_pp: serde_json::Number,
     /// The tariff before the change, in percent (default 0).
-    #[schema(value_type = f64, example = 0)]
+    #[schema(value_type = Option<f64>, example = 0)]
     pub base_tariff_pct: Option<serde_json::Number>,
     /// The elasticity of imports to their tariff-inclusive price (default
     /// 2.53: Fajgelbaum, Goldberg, Kennedy and Khandelwal, "The Return to
     /// Protectionism", QJE 2020, on the 2018 US tariffs, with complete
     /// pass-through); imports change by `((1 + new) / (1 + old))^-elasticity`.
-    #[schema(value_type = f64, example = 2.53)]
+    #[schema(value_type = Option<f64>, example = 2.53)]
     pub elasticity: Option<serde_json::Number>,
 }
 

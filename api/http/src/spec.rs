@@ -46,6 +46,55 @@ fn require_all(schema: &mut RefOr<Schema>) {
     }
 }
 
+/// The components a response refers to, directly or through other
+/// components.
+fn response_schemas(doc: &OpenApi) -> BTreeSet<String> {
+    let mut used = BTreeSet::new();
+    for item in doc.paths.paths.values() {
+        for op in [
+            &item.get,
+            &item.put,
+            &item.post,
+            &item.delete,
+            &item.options,
+            &item.head,
+            &item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            refs(
+                &serde_json::to_value(&op.responses).unwrap_or_default(),
+                &mut used,
+            );
+        }
+    }
+    reachable(doc, used)
+}
+
+/// `names` and every component they refer to, transitively.
+fn reachable(doc: &OpenApi, mut names: BTreeSet<String>) -> BTreeSet<String> {
+    let Some(components) = doc.components.as_ref() else {
+        return names;
+    };
+    let mut frontier: Vec<String> = names.iter().cloned().collect();
+    while let Some(n) = frontier.pop() {
+        if let Some(schema) = components.schemas.get(&n) {
+            let mut inner = BTreeSet::new();
+            refs(
+                &serde_json::to_value(schema).unwrap_or_default(),
+                &mut inner,
+            );
+            for i in inner {
+                if names.insert(i.clone()) {
+                    frontier.push(i);
+                }
+            }
+        }
+    }
+    names
+}
+
 fn reference(name: &str) -> RefOr<Schema> {
     RefOr::Ref(utoipa::openapi::Ref::from_schema_name(name))
 }
@@ -77,9 +126,14 @@ pub fn polish(mut doc: OpenApi) -> OpenApi {
             }
         }
     }
-    for (name, schema) in components.schemas.iter_mut() {
-        if !SPARSE.contains(&name.as_str()) {
-            require_all(schema);
+    // What the service writes has every field; what a client writes (a
+    // request body) keeps its optional fields optional.
+    let written = response_schemas(&doc);
+    if let Some(components) = doc.components.as_mut() {
+        for (name, schema) in components.schemas.iter_mut() {
+            if written.contains(name) && !SPARSE.contains(&name.as_str()) {
+                require_all(schema);
+            }
         }
     }
     csv_variants(&mut doc);
@@ -107,24 +161,8 @@ pub fn polish(mut doc: OpenApi) -> OpenApi {
     let paths = serde_json::to_value(&doc.paths).unwrap_or_default();
     let mut used = BTreeSet::new();
     refs(&paths, &mut used);
+    let used = reachable(&doc, used);
     if let Some(components) = doc.components.as_mut() {
-        let all: std::collections::BTreeMap<String, Value> = components
-            .schemas
-            .iter()
-            .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default()))
-            .collect();
-        let mut frontier: Vec<String> = used.iter().cloned().collect();
-        while let Some(n) = frontier.pop() {
-            if let Some(v) = all.get(&n) {
-                let mut inner = BTreeSet::new();
-                refs(v, &mut inner);
-                for i in inner {
-                    if used.insert(i.clone()) {
-                        frontier.push(i);
-                    }
-                }
-            }
-        }
         components.schemas.retain(|name, _| used.contains(name));
     }
     doc.servers = Some(vec![
@@ -164,6 +202,7 @@ fn csv_variants(doc: &mut OpenApi) {
             }
         }
         if variants.is_empty() {
+            json_only_format(op);
             continue;
         }
         op.parameters = op.parameters.as_ref().map(|v| {
@@ -205,6 +244,23 @@ fn csv_variants(doc: &mut OpenApi) {
     }
 }
 
+/// An operation answered in JSON only (`GET /v1/datasets`: its records hold
+/// lists) takes `format=json` and refuses `format=csv`: its `format`
+/// parameter says so, rather than offering the shared `json`/`csv` list.
+fn json_only_format(op: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::schema::{Object, SchemaType, Type};
+    for p in op.parameters.iter_mut().flatten() {
+        if let RefOr::T(p) = p
+            && p.name == "format"
+        {
+            let mut only = Object::with_type(SchemaType::Type(Type::String));
+            only.enum_values = Some(vec![json!("json")]);
+            p.schema = Some(RefOr::T(Schema::Object(only)));
+            p.description = Some("Response format: `json` only (there is no CSV form).".to_owned());
+        }
+    }
+}
+
 /// The paths of the variants with `suffix` (`/v1/imports` for
 /// `/v1/imports.csv`).
 pub fn suffix_paths(doc: &OpenApi, suffix: &str) -> Vec<String> {
@@ -216,9 +272,16 @@ pub fn suffix_paths(doc: &OpenApi, suffix: &str) -> Vec<String> {
         .collect()
 }
 
+/// The `type` of each component that declares one, for a nullable
+/// reference in 3.0 (`nullable` means nothing without a `type` beside it).
+type ComponentTypes = std::collections::BTreeMap<String, Value>;
+
 /// A JSON Schema of OpenAPI 3.1 as OpenAPI 3.0.3 reads it: `nullable`
-/// instead of `null` in types, `example` instead of `examples`, no `const`.
-fn schema_30(v: &mut Value) {
+/// instead of `null` in types (with the `type` of the component a nullable
+/// reference names), `example` instead of `examples`, no `const` nor
+/// `propertyNames`, and no keyword beside a `$ref` (3.0 ignores them: a
+/// description of a reference moves to an `allOf` around it).
+fn schema_30(v: &mut Value, types: &ComponentTypes) {
     match v {
         Value::Object(m) => {
             // ["integer", "null"] -> "integer", nullable.
@@ -275,9 +338,44 @@ fn schema_30(v: &mut Value) {
                 m.insert("format".to_owned(), Value::String("binary".to_owned()));
             }
             m.remove("$schema");
-            m.values_mut().for_each(schema_30);
+            m.remove("propertyNames");
+            // allOf [{$ref, description}] -> allOf [{$ref}], description.
+            if let Some(Value::Array(all)) = m.get_mut("allOf")
+                && let [Value::Object(only)] = all.as_mut_slice()
+                && only.contains_key("$ref")
+            {
+                let siblings: Vec<(String, Value)> = only
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != "$ref")
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                only.retain(|k, _| k == "$ref");
+                for (k, v) in siblings {
+                    m.entry(k).or_insert(v);
+                }
+            }
+            // {$ref, description} -> allOf [{$ref}], description.
+            if m.len() > 1
+                && let Some(r) = m.remove("$ref")
+            {
+                m.insert("allOf".to_owned(), json!([{ "$ref": r }]));
+            }
+            // A nullable reference takes the type of what it refers to.
+            if m.get("nullable") == Some(&Value::Bool(true))
+                && !m.contains_key("type")
+                && let Some(Value::Array(all)) = m.get("allOf")
+                && let [only] = all.as_slice()
+                && let Some(name) = only
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                && let Some(t) = types.get(name)
+            {
+                m.insert("type".to_owned(), t.clone());
+            }
+            m.values_mut().for_each(|x| schema_30(x, types));
         }
-        Value::Array(a) => a.iter_mut().for_each(schema_30),
+        Value::Array(a) => a.iter_mut().for_each(|x| schema_30(x, types)),
         _ => {}
     }
 }
@@ -297,9 +395,23 @@ pub fn to_openapi_30(doc: &Value) -> Value {
                 .entry("url".to_owned())
                 .or_insert_with(|| Value::String("https://opensource.org/license/mit".to_owned()));
         }
+        let types: ComponentTypes = m
+            .get("components")
+            .and_then(|c| c.get("schemas"))
+            .and_then(Value::as_object)
+            .map(|schemas| {
+                schemas
+                    .iter()
+                    .filter_map(|(name, s)| {
+                        let t = s.get("type")?;
+                        t.is_string().then(|| (name.clone(), t.clone()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         for key in ["paths", "components"] {
             if let Some(v) = m.get_mut(key) {
-                schema_30(v);
+                schema_30(v, &types);
             }
         }
     }
@@ -322,18 +434,31 @@ mod tests {
         let mut v = json!({
             "a": {"type": ["integer", "null"], "examples": [3]},
             "b": {"oneOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}]},
-            "c": {"const": "x"}
+            "c": {"const": "x"},
+            "d": {"oneOf": [{"$ref": "#/components/schemas/X", "description": "d"}, {"type": "null"}]},
+            "e": {"$ref": "#/components/schemas/X", "description": "e"},
+            "f": {"type": "object", "propertyNames": {"type": "string"}}
         });
-        schema_30(&mut v);
+        let types = ComponentTypes::from([("X".to_owned(), json!("string"))]);
+        schema_30(&mut v, &types);
         assert_eq!(
             v["a"],
             json!({"type": "integer", "nullable": true, "example": 3})
         );
         assert_eq!(
             v["b"],
-            json!({"allOf": [{"$ref": "#/components/schemas/X"}], "nullable": true})
+            json!({"allOf": [{"$ref": "#/components/schemas/X"}], "nullable": true, "type": "string"})
         );
         assert_eq!(v["c"], json!({"enum": ["x"]}));
+        assert_eq!(
+            v["d"],
+            json!({"allOf": [{"$ref": "#/components/schemas/X"}], "nullable": true, "type": "string", "description": "d"})
+        );
+        assert_eq!(
+            v["e"],
+            json!({"allOf": [{"$ref": "#/components/schemas/X"}], "description": "e"})
+        );
+        assert_eq!(v["f"], json!({"type": "object"}));
     }
 
     #[test]
@@ -367,5 +492,38 @@ mod tests {
         assert!(s.get("Unused").is_none());
         assert_eq!(p["paths"]["/x"]["get"]["security"], json!([]));
         assert_eq!(p["servers"][0]["url"], "/");
+    }
+
+    #[test]
+    fn a_request_body_keeps_its_optional_fields_and_a_json_only_format_says_so() {
+        let doc: OpenApi = serde_json::from_value(json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/x": {"post": {
+                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Body"}}}},
+                    "responses": {"200": {"description": "x", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/R"}}}}}
+                }},
+                "/y": {"get": {
+                    "parameters": [{"name": "format", "in": "query", "required": false, "schema": {"$ref": "#/components/schemas/F"}}],
+                    "responses": {"200": {"description": "y", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/R"}}}}}
+                }}
+            },
+            "components": {"schemas": {
+                "Body": {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}, "o": {"type": ["string", "null"]}}},
+                "R": {"type": "object", "properties": {"a": {"type": ["string", "null"]}}},
+                "F": {"type": "string", "enum": ["json", "csv"]}
+            }}
+        }))
+        .unwrap();
+        let p = serde_json::to_value(polish(doc)).unwrap();
+        let s = &p["components"]["schemas"];
+        assert_eq!(s["Body"]["required"], json!(["n"]));
+        assert_eq!(s["R"]["required"], json!(["a"]));
+        let format = &p["paths"]["/y"]["get"]["parameters"][0];
+        assert_eq!(
+            format["schema"],
+            json!({"type": "string", "enum": ["json"]})
+        );
     }
 }
