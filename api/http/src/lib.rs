@@ -185,7 +185,7 @@ impl AppState {
             Arc::new(rendered)
         };
         if let Some(cache) = &self.cache {
-            cache.insert(key.to_owned_key(), rendered.clone());
+            cache.insert(key, rendered.clone());
         }
         Ok(respond(
             req,

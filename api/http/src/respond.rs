@@ -515,17 +515,46 @@ impl quick_cache::Weighter<CacheKey, Entry> for EntryWeight {
 /// Rendered responses of the current data version, bounded in entries and
 /// in bytes (compressed variants counted); a response larger than
 /// `max_entry_bytes` is served but not kept.
+///
+/// A response is kept the second time its key is rendered, not the first
+/// (a doorkeeper: a fixed table of recently seen key hashes). A dashboard
+/// polling its URLs is answered from the cache from its second poll on; a
+/// notebook asking ever-different queries does not pay for inserting and
+/// evicting responses nobody asks for again (a tenth of a random lookup's
+/// time) nor push the repeated ones out.
 #[derive(Debug)]
 pub struct ResponseCache {
     entries: quick_cache::sync::Cache<CacheKey, Entry, EntryWeight>,
     max_entry_bytes: usize,
+    seen: Box<[std::sync::atomic::AtomicU64]>,
 }
+
+/// Slots of the doorkeeper (8 bytes each): a key seen once is remembered
+/// until another key's hash takes its slot.
+const DOORKEEPER_SLOTS: usize = 1 << 16;
 
 impl ResponseCache {
     pub fn new(max_entries: usize, max_bytes: u64, max_entry_bytes: usize) -> ResponseCache {
         ResponseCache {
             entries: quick_cache::sync::Cache::with_weighter(max_entries, max_bytes, EntryWeight),
             max_entry_bytes,
+            seen: (0..DOORKEEPER_SLOTS)
+                .map(|_| std::sync::atomic::AtomicU64::new(0))
+                .collect(),
+        }
+    }
+
+    /// Whether `key` was rendered before (recently): remembers it if not.
+    fn seen_before(&self, key: CacheKeyRef<'_>) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        // 0 marks an empty slot: a key hashing to 0 is never remembered.
+        let hash = foldhash::fast::FixedState::with_seed(ETAG_SEED).hash_one(key) | 1;
+        let slot = &self.seen[(hash as usize) & (DOORKEEPER_SLOTS - 1)];
+        if slot.load(Relaxed) == hash {
+            true
+        } else {
+            slot.store(hash, Relaxed);
+            false
         }
     }
 
@@ -540,9 +569,11 @@ impl ResponseCache {
         }
     }
 
-    /// Keeps a response, unless it is larger than an entry may be.
-    pub fn insert(&self, key: CacheKey, rendered: Arc<Rendered>) {
-        if rendered.bytes() <= self.max_entry_bytes {
+    /// Keeps a response rendered for the second time, unless it is larger
+    /// than an entry may be.
+    pub fn insert(&self, key: CacheKeyRef<'_>, rendered: Arc<Rendered>) {
+        if rendered.bytes() <= self.max_entry_bytes && self.seen_before(key) {
+            let key = key.to_owned_key();
             let entry = Self::entry(&key, &rendered);
             self.entries.insert(key, entry);
         }
@@ -588,14 +619,15 @@ mod tests {
         let cache = ResponseCache::new(1000, 200_000, 50_000);
         let body = |n: usize| Arc::new(Rendered::new(vec![b'x'; n], "application/json"));
         for i in 0..100 {
-            cache.insert(
-                CacheKey {
-                    version: 1,
-                    accept_csv: false,
-                    uri: format!("/v1/imports?partner={i}"),
-                },
-                body(10_000),
-            );
+            let key = CacheKey {
+                version: 1,
+                accept_csv: false,
+                uri: format!("/v1/imports?partner={i}"),
+            };
+            // Kept when rendered a second time.
+            cache.insert(key.as_ref(), body(10_000));
+            assert!(cache.get(&key.as_ref()).is_none(), "kept at first sight");
+            cache.insert(key.as_ref(), body(10_000));
         }
         assert!(cache.weight() <= 200_000, "{}", cache.weight());
         assert!(cache.len() < 100);
@@ -605,7 +637,8 @@ mod tests {
             accept_csv: false,
             uri: "/big".to_owned(),
         };
-        cache.insert(big.clone(), body(60_000));
+        cache.insert(big.as_ref(), body(60_000));
+        cache.insert(big.as_ref(), body(60_000));
         assert!(cache.get(&big.as_ref()).is_none());
         // A variant made later counts.
         let key = CacheKey {
@@ -614,7 +647,8 @@ mod tests {
             uri: "/v".to_owned(),
         };
         let r = body(20_000);
-        cache.insert(key.clone(), r.clone());
+        cache.insert(key.as_ref(), r.clone());
+        cache.insert(key.as_ref(), r.clone());
         let before = cache.weight();
         let (_, made) = r.variant(Coding::Gzip);
         assert!(made);
@@ -666,10 +700,12 @@ mod tests {
             accept_csv: false,
             uri: "/v1/imports?partner=KR",
         };
-        cache.insert(
-            key.to_owned_key(),
-            Arc::new(Rendered::new(b"{}".to_vec(), "application/json")),
-        );
+        for _ in 0..2 {
+            cache.insert(
+                key,
+                Arc::new(Rendered::new(b"{}".to_vec(), "application/json")),
+            );
+        }
         assert!(cache.get(&key).is_some());
         assert!(cache.get(&CacheKeyRef { version: 4, ..key }).is_none());
         assert!(

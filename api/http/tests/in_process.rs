@@ -121,7 +121,7 @@ async fn a_lookup_answers_from_the_read_model() {
     assert_eq!(body["data"][0]["value_usd"], printed);
     assert_eq!(body["data"][0]["quote"], "한국(290억 달러, 4%)");
     assert_eq!(body["page"]["total"], 1);
-    // The same URL with its ETag: 304, from the cache.
+    // The same URL with its ETag: 304 (the same body, the same tag).
     let again = test::call_service(
         &app,
         TestRequest::get()
