@@ -179,7 +179,62 @@ fn a_spec_clients_can_type(app: &Server) {
     assert!(!r.text().contains("\"null\""));
 }
 
+/// Paging links: `page.first/prev/next/last` and the same in a `Link`
+/// header (JSON and CSV); following `next` from the first page visits every
+/// record once, in the order of one large page.
+fn paging_links(app: &Server) {
+    let whole = app.get("/v1/imports?partner=KR,CN&limit=1000").json();
+    let total = whole["page"]["total"].as_u64().unwrap() as usize;
+    assert!(total > 7, "{total}");
+    let mut seen: Vec<Value> = Vec::new();
+    let mut url = "/v1/imports?partner=KR,CN&limit=3".to_owned();
+    let mut pages = 0;
+    loop {
+        let r = app.get(&url);
+        assert_eq!(r.status, 200, "{url}");
+        let body = r.json();
+        let page = &body["page"];
+        let link = r.header("link").unwrap().to_owned();
+        for rel in ["first", "prev", "next", "last"] {
+            match page[rel].as_str() {
+                Some(u) => assert!(
+                    link.contains(&format!("<{u}>; rel=\"{rel}\"")),
+                    "{url}: {link}"
+                ),
+                None => assert!(!link.contains(&format!("rel=\"{rel}\"")), "{url}: {link}"),
+            }
+        }
+        assert_eq!(page["prev"].is_null(), pages == 0, "{url}");
+        seen.extend(body["data"].as_array().unwrap().iter().cloned());
+        pages += 1;
+        match page["next"].as_str() {
+            Some(next) => url = next.to_owned(),
+            None => {
+                // The last page is the one `last` names.
+                assert_eq!(page["last"].as_str(), Some(url.as_str()));
+                break;
+            }
+        }
+        assert!(pages <= total, "paging does not end");
+    }
+    assert_eq!(pages, total.div_ceil(3));
+    assert_eq!(seen, whole["data"].as_array().unwrap().clone());
+    // One page holds everything: first and last are the same, no next.
+    assert_eq!(whole["page"]["first"], whole["page"]["last"]);
+    assert_eq!(whole["page"]["next"], Value::Null);
+    assert_eq!(whole["page"]["prev"], Value::Null);
+    // CSV: the links in the header only (the query kept, format included).
+    let csv = app.get("/v1/imports.csv?partner=KR,CN&limit=3&offset=3");
+    let link = csv.header("link").unwrap();
+    assert!(link.contains("offset=0>; rel=\"first\""), "{link}");
+    assert!(link.contains("offset=6>; rel=\"next\""), "{link}");
+    assert!(link.contains("format=csv"), "{link}");
+    // A single resource has no pages.
+    assert!(app.get("/v1/groups/biotechnology").header("link").is_none());
+}
+
 on_both_backends!(
+    paging_links,
     csv_suffix_forms,
     options_and_problem_pages,
     a_spec_clients_can_type

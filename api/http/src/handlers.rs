@@ -523,6 +523,7 @@ pub(crate) fn meta(
         coverage: dataset.map(coverage),
         notice: None,
         notes: Vec::new(),
+        links: q.page_links(),
     }
 }
 

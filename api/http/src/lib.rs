@@ -163,7 +163,7 @@ impl AppState {
                 Some((cache, key)),
             ));
         }
-        let raw = RawQuery::parse(req.query_string(), Q::NAMES)?;
+        let raw = RawQuery::parse(req.query_string(), Q::NAMES)?.at(req.path());
         let q = Q::from_query(&raw)?;
         let rendered = if q.weight(&model) <= HEAVY_QUERY_CELLS {
             Arc::new(render(&model, &q, &raw, accept)?)

@@ -30,6 +30,8 @@ pub const MAX_LIST_VALUES: usize = 300;
 #[derive(Debug)]
 pub struct RawQuery {
     pairs: Vec<(String, String)>,
+    /// The path asked for (empty when unknown): a listing's page links.
+    path: String,
 }
 
 impl RawQuery {
@@ -56,7 +58,21 @@ impl RawQuery {
                 });
             }
         }
-        Ok(RawQuery { pairs })
+        Ok(RawQuery {
+            pairs,
+            path: String::new(),
+        })
+    }
+
+    /// The query as asked at `path` (so that a listing can link its pages).
+    pub fn at(mut self, path: &str) -> RawQuery {
+        path.clone_into(&mut self.path);
+        self
+    }
+
+    /// Where the pages of a listing asked with this query are.
+    pub fn page_links(&self) -> Option<crate::respond::PageLinks> {
+        (!self.path.is_empty()).then(|| crate::respond::PageLinks::new(&self.path, &self.pairs))
     }
 
     /// Every value of a parameter: repeated parameters and comma-separated

@@ -18,7 +18,7 @@ use super::error::ApiError;
 use super::params::{Format, PageRequest, SortOrder, Sortable};
 
 /// Paging of a listing.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Page {
     #[schema(example = 1000)]
     pub limit: usize,
@@ -27,6 +27,77 @@ pub struct Page {
     /// Records matching the query, over all pages.
     #[schema(example = 1)]
     pub total: usize,
+    /// The first page: the query as asked, `offset` set (a path-absolute
+    /// URL). The four links are also in the `Link` header (RFC 8288), for
+    /// CSV too.
+    #[schema(example = "/v1/imports?partner=KR&limit=1000&offset=0")]
+    pub first: Option<String>,
+    /// The page holding the last record.
+    #[schema(example = "/v1/imports?partner=KR&limit=1000&offset=0")]
+    pub last: Option<String>,
+    /// The previous page (null on the first).
+    pub prev: Option<String>,
+    /// The next page (null on the last).
+    pub next: Option<String>,
+}
+
+/// Where the pages of a listing are: its path and its query as asked,
+/// without `offset`.
+#[derive(Debug, Clone)]
+pub struct PageLinks {
+    /// `path?query&` (or `path?`), to which `offset=N` is appended.
+    base: String,
+}
+
+impl PageLinks {
+    pub fn new(path: &str, pairs: &[(String, String)]) -> PageLinks {
+        let kept: Vec<(&str, &str)> = pairs
+            .iter()
+            .filter(|(name, _)| name != "offset")
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let query = serde_urlencoded::to_string(&kept).unwrap_or_default();
+        let base = if query.is_empty() {
+            format!("{path}?")
+        } else {
+            format!("{path}?{query}&")
+        };
+        PageLinks { base }
+    }
+
+    fn at(&self, offset: usize) -> String {
+        format!("{}offset={offset}", self.base)
+    }
+
+    /// The page's links, and the `Link` header that carries them.
+    fn page(&self, limit: usize, offset: usize, total: usize) -> (Page, Option<HeaderValue>) {
+        let limit = limit.max(1);
+        let last = total.saturating_sub(1) / limit * limit;
+        let page = Page {
+            limit,
+            offset,
+            total,
+            first: Some(self.at(0)),
+            last: Some(self.at(last)),
+            prev: (offset > 0).then(|| self.at(offset.saturating_sub(limit).min(last))),
+            next: (offset.saturating_add(limit) < total).then(|| self.at(offset + limit)),
+        };
+        let mut header = String::new();
+        for (rel, url) in [
+            ("first", &page.first),
+            ("prev", &page.prev),
+            ("next", &page.next),
+            ("last", &page.last),
+        ] {
+            if let Some(url) = url {
+                if !header.is_empty() {
+                    header.push_str(", ");
+                }
+                header.push_str(&format!("<{url}>; rel=\"{rel}\""));
+            }
+        }
+        (page, HeaderValue::from_str(&header).ok())
+    }
 }
 
 /// What a listing is about.
@@ -57,6 +128,11 @@ pub struct Meta {
     /// What a reader of these figures should know (a comparison of sources
     /// that define a total differently, ...).
     pub notes: Vec<String>,
+    /// Where the listing's pages are (not part of the body's `meta`: the
+    /// links are in `page`).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub links: Option<PageLinks>,
 }
 
 /// How `value` is computed from the stored series.
@@ -134,6 +210,8 @@ pub struct Rendered {
     pub body: Bytes,
     pub content_type: &'static str,
     pub etag: HeaderValue,
+    /// The `Link` header of a listing's page.
+    pub link: Option<HeaderValue>,
     gzip: OnceLock<Bytes>,
     brotli: OnceLock<Bytes>,
 }
@@ -154,6 +232,7 @@ impl Rendered {
             body: Bytes::from(body),
             content_type,
             etag,
+            link: None,
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
         }
@@ -274,15 +353,26 @@ pub fn render_listing<T: Serialize + ToSchema>(
         .skip(page.offset)
         .take(page.limit)
         .collect();
-    match format {
+    let (paging, link) = match &meta.links {
+        Some(links) => links.page(page.limit, page.offset, total),
+        None => (
+            Page {
+                limit: page.limit,
+                offset: page.offset,
+                total,
+                first: None,
+                last: None,
+                prev: None,
+                next: None,
+            },
+            None,
+        ),
+    };
+    let mut rendered = match format {
         Format::Json => {
             let envelope = Envelope {
                 data,
-                page: Page {
-                    limit: page.limit,
-                    offset: page.offset,
-                    total,
-                },
+                page: paging,
                 meta,
             };
             // sonic-rs, not serde_json: the same bytes (tested below), with
@@ -291,15 +381,17 @@ pub fn render_listing<T: Serialize + ToSchema>(
             let mut body = Vec::with_capacity(json_capacity(&envelope.data));
             sonic_rs::to_writer(&mut body, &envelope)
                 .map_err(|e| ApiError::Internal(e.to_string()))?;
-            Ok(Rendered::new(body, "application/json"))
+            Rendered::new(body, "application/json")
         }
         Format::Csv => {
             let mut body = Vec::with_capacity(data.len() * 160);
             crate::csv_out::write_records(&data, &mut body)
                 .map_err(|e| ApiError::Internal(e.to_string()))?;
-            Ok(Rendered::new(body, "text/csv; charset=utf-8"))
+            Rendered::new(body, "text/csv; charset=utf-8")
         }
-    }
+    };
+    rendered.link = link;
+    Ok(rendered)
 }
 
 /// A buffer size for a listing's JSON: the first record's size times the
@@ -409,6 +501,9 @@ pub fn respond(
         header::CONTENT_TYPE,
         HeaderValue::from_static(rendered.content_type),
     ));
+    if let Some(link) = &rendered.link {
+        builder.insert_header((header::LINK, link.clone()));
+    }
     if rendered.content_type.starts_with("text/csv")
         && let Ok(value) = HeaderValue::from_str(&content_disposition(req.path()))
     {

@@ -320,6 +320,7 @@ pub async fn create_dataset(
             } else {
                 format!("vintage {} imported", summary.vintage)
             }],
+            links: None,
         },
     )?;
     Ok(HttpResponse::Created()
