@@ -233,7 +233,74 @@ fn paging_links(app: &Server) {
     assert!(app.get("/v1/groups/biotechnology").header("link").is_none());
 }
 
+/// Content negotiation by the Accept header's q-values; 406 (problem+json)
+/// when it takes neither JSON nor CSV; `format=` and the `.csv` path win
+/// over the header; charts draw whatever the header says.
+fn accept_negotiation(app: &Server) {
+    let path = "/v1/imports?partner=KR&year=2024";
+    for (accept, expected) in [
+        ("text/csv, application/json;q=0.5", "text/csv"),
+        ("application/json;q=0, text/*", "text/csv"),
+        ("text/csv;q=0.4, */*;q=0.5", "application/json"),
+        (
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "application/json",
+        ),
+        ("application/*", "application/json"),
+        ("text/csv;q=1, application/json;q=1", "application/json"),
+    ] {
+        let r = app.get_with(path, &[("Accept", accept)]);
+        assert_eq!(r.status, 200, "{accept}");
+        assert!(
+            r.content_type().unwrap().starts_with(expected),
+            "{accept}: {:?}",
+            r.content_type()
+        );
+    }
+    for accept in [
+        "application/xml",
+        "text/csv;q=0, application/json;q=0",
+        "image/png",
+    ] {
+        let r = app.get_with(path, &[("Accept", accept)]);
+        assert_eq!(r.status, 406, "{accept}: {}", r.text());
+        assert_eq!(r.content_type(), Some("application/problem+json"));
+        let p = r.json();
+        assert_eq!(p["type"], "/problems/not-acceptable");
+        assert_eq!(p["parameter"], "Accept");
+        assert_eq!(
+            p["allowed"],
+            serde_json::json!(["application/json", "text/csv"])
+        );
+        // Even after the JSON was cached.
+        assert_eq!(app.get(path).status, 200);
+        assert_eq!(app.get_with(path, &[("Accept", accept)]).status, 406);
+    }
+    // format= and the .csv path are explicit: they win over the header.
+    let r = app.get_with(
+        &format!("{path}&format=csv"),
+        &[("Accept", "application/xml")],
+    );
+    assert_eq!((r.status, r.content_type()), (200, Some("text/csv")));
+    let r = app.get_with(
+        "/v1/imports.csv?partner=KR",
+        &[("Accept", "application/json")],
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.content_type().unwrap().starts_with("text/csv"));
+    // A chart is SVG whatever the header.
+    let r = app.get_with(
+        "/v1/charts/group-balances.svg",
+        &[("Accept", "image/svg+xml")],
+    );
+    assert_eq!((r.status, r.content_type()), (200, Some("image/svg+xml")));
+    // The dataset list is JSON only: CSV asked by the header alone is a 406.
+    let r = app.get_with("/v1/datasets", &[("Accept", "text/csv")]);
+    assert_eq!(r.status, 406);
+}
+
 on_both_backends!(
+    accept_negotiation,
     paging_links,
     csv_suffix_forms,
     options_and_problem_pages,

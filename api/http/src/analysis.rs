@@ -460,7 +460,7 @@ pub async fn list_decomposition(
                     .to_owned(),
             );
             meta.notes.extend(query_notes(ds, by));
-            render_listing(records, page, meta, params::chosen(q.format, accept))
+            render_listing(records, page, meta, params::chosen(q.format, accept)?)
         })
         .await
 }
@@ -620,7 +620,7 @@ pub async fn list_share_shifts(
             sort_records(&mut records, &order);
             let page = PageRequest::new(q.limit, q.offset);
             let meta = data_meta(model, ds, raw, ShareShiftQuery::NAMES, &sel, records.len());
-            render_listing(records, page, meta, params::chosen(q.format, accept))
+            render_listing(records, page, meta, params::chosen(q.format, accept)?)
         })
         .await
 }
@@ -849,7 +849,7 @@ pub async fn list_indicators(
             sort_records(&mut records, &order);
             let page = PageRequest::new(q.limit, q.offset);
             let meta = data_meta(model, ds, raw, IndicatorsQuery::NAMES, &sel, records.len());
-            render_listing(records, page, meta, params::chosen(q.format, accept))
+            render_listing(records, page, meta, params::chosen(q.format, accept)?)
         })
         .await
 }

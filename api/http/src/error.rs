@@ -44,6 +44,15 @@ pub enum ApiError {
     /// The method is not allowed on this path.
     #[error("method {method} not allowed")]
     MethodNotAllowed { method: String, allow: String },
+    /// The Accept header names no representation the endpoint gives.
+    #[error(
+        "the Accept header {accept:?} names no representation this endpoint gives: {}",
+        offered.join(", ")
+    )]
+    NotAcceptable {
+        accept: String,
+        offered: Vec<String>,
+    },
     /// An uploaded file was refused; nothing was written.
     #[error("{0}")]
     InvalidUpload(crate::datastore::UploadProblem),
@@ -142,6 +151,7 @@ impl ApiError {
             ApiError::InvalidBody { .. } => "invalid-body",
             ApiError::NotFound { .. } | ApiError::NoRoute(_) => "not-found",
             ApiError::MethodNotAllowed { .. } => "method-not-allowed",
+            ApiError::NotAcceptable { .. } => "not-acceptable",
             ApiError::InvalidUpload(_) => "invalid-upload",
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
@@ -165,6 +175,7 @@ impl ApiError {
             ApiError::InvalidBody { .. } => "Invalid body",
             ApiError::NotFound { .. } | ApiError::NoRoute(_) => "Not found",
             ApiError::MethodNotAllowed { .. } => "Method not allowed",
+            ApiError::NotAcceptable { .. } => "Not acceptable",
             ApiError::InvalidUpload(_) => "Invalid upload",
             ApiError::Unauthorized(_) => "Unauthorized",
             ApiError::Forbidden(_) => "Forbidden",
@@ -239,6 +250,7 @@ impl ResponseError for ApiError {
             ApiError::InvalidBody { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound { .. } | ApiError::NoRoute(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
             ApiError::InvalidUpload(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -293,6 +305,16 @@ impl ResponseError for ApiError {
                 )
             }
             ApiError::NotFound { detail, id, .. } => (None, Some(id.clone()), None, detail.clone()),
+            ApiError::NotAcceptable { accept, offered } => (
+                Some("Accept".to_owned()),
+                Some(echo(accept)),
+                Some(offered.clone()),
+                format!(
+                    "the Accept header {:?} names no representation this endpoint gives: {}",
+                    echo(accept),
+                    offered.join(", ")
+                ),
+            ),
             ApiError::InvalidUpload(e) => (None, e.value.clone(), None, self.to_string()),
             ApiError::Internal(cause) => {
                 tracing::error!(error.cause = %cause, "internal error");

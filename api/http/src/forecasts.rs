@@ -816,7 +816,7 @@ pub async fn list_forecasts(
             m.frequency = Some(frequency.as_str());
             let rows = query::forecast::forecast(model, ds, &request)
                 .map_err(|e| forecast_error(e, &series, frequency, until))?;
-            let format = params::chosen(q.format, accept);
+            let format = params::chosen(q.format, accept)?;
             let page = PageRequest::new(q.limit, q.offset);
             let Some(rows) = rows else {
                 let sel = Selection {

@@ -645,7 +645,7 @@ pub async fn list_groups(
                 offset: 0,
             };
             let meta = meta(model, None, raw, FormatOnlyQuery::NAMES, &[]);
-            render_listing(records, page, meta, params::chosen(q.format, accept))
+            render_listing(records, page, meta, params::chosen(q.format, accept)?)
         })
         .await
 }
@@ -708,7 +708,7 @@ pub async fn list_partners(
                 model.partners().iter().map(PartnerRecord::new).collect();
             let page = PageRequest::all(records.len());
             let meta = meta(model, None, raw, FormatOnlyQuery::NAMES, &[]);
-            render_listing(records, page, meta, params::chosen(q.format, accept))
+            render_listing(records, page, meta, params::chosen(q.format, accept)?)
         })
         .await
 }
@@ -775,7 +775,7 @@ pub async fn list_years(
                 .collect();
             let page = PageRequest::all(records.len());
             let meta = meta(model, Some(ds), raw, DatasetOnlyQuery::NAMES, &[]);
-            render_listing(records, page, meta, params::chosen(q.format, accept))
+            render_listing(records, page, meta, params::chosen(q.format, accept)?)
         })
         .await
 }
@@ -827,7 +827,7 @@ pub async fn list_periods(
             let page = PageRequest::all(records.len());
             let mut meta = meta(model, Some(ds), raw, PeriodsQuery::NAMES, &[]);
             meta.frequency = q.frequency.map(|f| f.as_str());
-            render_listing(records, page, meta, params::chosen(q.format, accept))
+            render_listing(records, page, meta, params::chosen(q.format, accept)?)
         })
         .await
 }
@@ -851,7 +851,14 @@ pub async fn list_datasets(
 ) -> Result<HttpResponse, ApiError> {
     state
         .cached(&req, move |model, q: &FormatOnlyQuery, raw, accept| {
-            let format = params::chosen(q.format, accept);
+            let format = params::chosen(q.format, accept)?;
+            if format == params::Format::Csv && q.format.is_none() {
+                // Asked for by the Accept header alone: JSON or nothing.
+                return Err(ApiError::NotAcceptable {
+                    accept: "text/csv".to_owned(),
+                    offered: vec!["application/json".to_owned()],
+                });
+            }
             if format == params::Format::Csv {
                 return Err(ApiError::invalid(
                     "format",
@@ -940,7 +947,7 @@ pub async fn list_dataset_vintages(
                 FormatOnlyQuery::NAMES,
                 &[],
             );
-            render_listing(records, page, meta, params::chosen(q.format, accept))
+            render_listing(records, page, meta, params::chosen(q.format, accept)?)
         })
         .await
 }
@@ -1056,7 +1063,7 @@ async fn list_flow(
             let page = PageRequest::new(q.limit, q.offset);
             let mut meta = data_meta(model, ds, raw, DataQuery::NAMES, &sel, records.len());
             meta.transform = transform_meta(&transform);
-            render_listing(records, page, meta, params::chosen(q.format, accept))
+            render_listing(records, page, meta, params::chosen(q.format, accept)?)
         })
         .await
 }
@@ -1147,7 +1154,7 @@ pub async fn list_balances(
             let page = PageRequest::new(q.limit, q.offset);
             let mut meta = data_meta(model, ds, raw, DataQuery::NAMES, &sel, records.len());
             meta.transform = transform_meta(&transform);
-            render_listing(records, page, meta, params::chosen(q.format, accept))
+            render_listing(records, page, meta, params::chosen(q.format, accept)?)
         })
         .await
 }
@@ -1201,7 +1208,7 @@ pub async fn list_growth(
                 ..sel.clone()
             };
             let meta = data_meta(model, ds, raw, GrowthQuery::NAMES, &periods, records.len());
-            render_listing(records, page, meta, params::chosen(q.format, accept))
+            render_listing(records, page, meta, params::chosen(q.format, accept)?)
         })
         .await
 }
@@ -1253,7 +1260,7 @@ pub async fn list_shares(
             sort_records(&mut records, &order);
             let page = PageRequest::new(q.limit, q.offset);
             let meta = data_meta(model, ds, raw, SharesQuery::NAMES, &sel, records.len());
-            render_listing(records, page, meta, params::chosen(q.format, accept))
+            render_listing(records, page, meta, params::chosen(q.format, accept)?)
         })
         .await
 }
@@ -1312,7 +1319,7 @@ pub async fn list_concentration(
                 &sel,
                 records.len(),
             );
-            render_listing(records, page, meta, params::chosen(q.format, accept))
+            render_listing(records, page, meta, params::chosen(q.format, accept)?)
         })
         .await
 }
@@ -1344,7 +1351,7 @@ pub async fn find_partner_profile(
     let code = code.into_inner();
     state
         .cached(&req, move |model, q: &ProfileQuery, raw, accept| {
-            let format = params::chosen(q.format, accept);
+            let format = params::chosen(q.format, accept)?;
             let partner = model
                 .parse_partner(&code)
                 .map_err(|_| ApiError::no_partner(&code))?;
@@ -1480,7 +1487,7 @@ pub async fn list_revisions(
                 counts.only_first,
                 older.vintage()
             ));
-            render_listing(records, page, meta, params::chosen(q.format, accept))
+            render_listing(records, page, meta, params::chosen(q.format, accept)?)
         })
         .await
 }
@@ -1553,7 +1560,7 @@ pub async fn list_comparison(
             ));
             meta.notes
                 .extend(query::comparison::coverage_notes(ds, against));
-            render_listing(records, page, meta, params::chosen(q.format, accept))
+            render_listing(records, page, meta, params::chosen(q.format, accept)?)
         })
         .await
 }

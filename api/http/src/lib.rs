@@ -141,7 +141,9 @@ impl AppState {
     pub async fn cached<Q, F>(&self, req: &HttpRequest, render: F) -> Result<HttpResponse, ApiError>
     where
         Q: FromQuery + Weighed + Send + 'static,
-        F: FnOnce(&ReadModel, &Q, &RawQuery, Format) -> Result<Rendered, ApiError> + Send + 'static,
+        F: FnOnce(&ReadModel, &Q, &RawQuery, params::Accepted) -> Result<Rendered, ApiError>
+            + Send
+            + 'static,
     {
         let model = self.model.load();
         // The key holds what decides the response: the URL and, when the URL
@@ -149,10 +151,13 @@ impl AppState {
         let accept = params::format_from_accept(req);
         let key = CacheKeyRef {
             version: model.version,
-            accept_csv: accept == Format::Csv,
+            accept_csv: accept == params::Accepted::Format(Format::Csv),
             uri: req.uri().path_and_query().map_or("", |p| p.as_str()),
         };
+        // An Accept header that takes neither JSON nor CSV is not answered
+        // from the cache (a listing refuses it with 406; a chart draws).
         if let Some(cache) = &self.cache
+            && !matches!(accept, params::Accepted::Neither(_))
             && let Some(hit) = cache.get(&key)
         {
             return Ok(respond(

@@ -1321,27 +1321,78 @@ pub enum Format {
 }
 
 /// `format=json|csv`, else what `Accept` asked for.
-pub fn chosen(given: Option<FormatParam>, accept: Format) -> Format {
-    match given {
-        Some(FormatParam::Json) => Format::Json,
-        Some(FormatParam::Csv) => Format::Csv,
-        None => accept,
+pub fn chosen(given: Option<FormatParam>, accept: Accepted) -> Result<Format, ApiError> {
+    match (given, accept) {
+        (Some(FormatParam::Json), _) => Ok(Format::Json),
+        (Some(FormatParam::Csv), _) => Ok(Format::Csv),
+        (None, Accepted::Format(f)) => Ok(f),
+        (None, Accepted::Neither(accept)) => Err(ApiError::NotAcceptable {
+            accept,
+            offered: vec!["application/json".to_owned(), "text/csv".to_owned()],
+        }),
     }
 }
 
-/// The format the `Accept` header asks for when `format=` is absent: CSV only
-/// when it names `text/csv` and not JSON.
-pub fn format_from_accept(req: &HttpRequest) -> Format {
-    let accept = req
+/// What the `Accept` header chooses among a listing's two formats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Accepted {
+    Format(Format),
+    /// Neither JSON nor CSV is acceptable (the header, for the 406).
+    Neither(String),
+}
+
+/// The format the `Accept` header asks for when `format=` is absent, by its
+/// q-values (RFC 9110 12.5.1): for each of `application/json` and
+/// `text/csv`, the q of the most specific range that matches it; the higher
+/// wins, JSON on a tie; no header, JSON. When both have q=0, neither.
+pub fn format_from_accept(req: &HttpRequest) -> Accepted {
+    let Some(accept) = req
         .headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if accept.contains("text/csv") && !accept.contains("application/json") {
-        Format::Csv
+        .filter(|v| !v.trim().is_empty())
+    else {
+        return Accepted::Format(Format::Json);
+    };
+    let json = accept_q(accept, "application", "json");
+    let csv = accept_q(accept, "text", "csv");
+    if json <= 0.0 && csv <= 0.0 {
+        Accepted::Neither(accept.to_owned())
+    } else if csv > json {
+        Accepted::Format(Format::Csv)
     } else {
-        Format::Json
+        Accepted::Format(Format::Json)
     }
+}
+
+/// The q-value an Accept header gives `type/subtype`: that of the most
+/// specific matching range (`type/subtype` over `type/*` over `*/*`), 0 when
+/// none matches. At most 64 ranges are read.
+fn accept_q(accept: &str, ty: &str, subtype: &str) -> f32 {
+    let mut best: Option<(u8, f32)> = None;
+    for range in accept.split(',').take(64) {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or("").trim();
+        let (t, st) = media.split_once('/').unwrap_or((media, ""));
+        let specificity = if t.eq_ignore_ascii_case(ty) && st.eq_ignore_ascii_case(subtype) {
+            3
+        } else if t.eq_ignore_ascii_case(ty) && st == "*" {
+            2
+        } else if t == "*" && st == "*" {
+            1
+        } else {
+            continue;
+        };
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q=").or(p.trim().strip_prefix("Q=")))
+            .find_map(|v| v.trim().parse::<f32>().ok())
+            .filter(|q| q.is_finite())
+            .map_or(1.0, |q| q.clamp(0.0, 1.0));
+        if best.is_none_or(|(s, _)| specificity > s) {
+            best = Some((specificity, q));
+        }
+    }
+    best.map_or(0.0, |(_, q)| q)
 }
 
 /// Records that can be sorted: their sort keys, declared once per type.
@@ -1469,5 +1520,25 @@ mod tests {
                 .unwrap()
                 .ends_with("at most 300 values; a value given twice counts once.")
         );
+    }
+
+    #[test]
+    fn accept_q_values_pick_the_most_specific_range() {
+        assert_eq!(accept_q("text/csv;q=0.4, */*;q=0.5", "text", "csv"), 0.4);
+        assert_eq!(
+            accept_q("text/csv;q=0.4, */*;q=0.5", "application", "json"),
+            0.5
+        );
+        assert_eq!(accept_q("text/*;q=0.3, text/csv", "text", "csv"), 1.0);
+        assert_eq!(accept_q("text/html", "application", "json"), 0.0);
+        assert_eq!(accept_q("application/json;q=2", "application", "json"), 1.0);
+        assert_eq!(
+            accept_q("application/json; q=nan", "application", "json"),
+            1.0
+        );
+        assert_eq!(accept_q("APPLICATION/JSON;q=0", "application", "json"), 0.0);
+        // At most 64 ranges read: a huge header costs no more.
+        let long = vec!["x/y"; 10_000].join(",") + ",application/json";
+        assert_eq!(accept_q(&long, "application", "json"), 0.0);
     }
 }

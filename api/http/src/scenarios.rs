@@ -1011,7 +1011,7 @@ pub async fn run_scenario(
     let bytes = read_body(payload).await?;
     let body = parse_body(&bytes)?;
     let accept = params::format_from_accept(&req);
-    let format = params::chosen(format, accept);
+    let format = params::chosen(format, accept)?;
     let rendered = state
         .compute(move |model| {
             render(
@@ -1055,7 +1055,7 @@ pub async fn find_scenario(
                 &body,
                 &Origin::Query(None),
                 PageRequest::new(q.limit, q.offset),
-                params::chosen(q.format, accept),
+                params::chosen(q.format, accept)?,
                 |model, ds| meta(model, Some(ds), raw, ScenarioQuery::NAMES, &[]),
             )
         })
