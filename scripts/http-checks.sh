@@ -49,7 +49,7 @@ echo "--- notebook check (pandas)"
 run_schemathesis() { # label, filter args...
   local label=$1; shift
   echo "--- schemathesis: $label (--max-examples $MAX_EXAMPLES)"
-  "$VENV/bin/schemathesis" run "$BASE/openapi.json" \
+  "$VENV/bin/schemathesis" --config-file scripts/schemathesis.toml run "$BASE/openapi.json" \
     --checks all --exclude-checks positive_data_acceptance \
     --max-examples "$MAX_EXAMPLES" \
     --header "Authorization: Bearer ci-write-token" \

@@ -137,8 +137,17 @@ pub fn polish(mut doc: OpenApi) -> OpenApi {
         }
     }
     csv_variants(&mut doc);
+    // Listings (a path with a `.csv` form, and the form) negotiate by Accept.
+    let csv_paths: BTreeSet<String> = doc
+        .paths
+        .paths
+        .keys()
+        .filter_map(|p| p.strip_suffix(".csv"))
+        .map(str::to_owned)
+        .collect();
     // Public operations say so (`security: []`); the writes name the token.
-    for item in doc.paths.paths.values_mut() {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let listing = csv_paths.contains(path.as_str()) || path.ends_with(".csv");
         for op in [
             &mut item.get,
             &mut item.put,
@@ -154,6 +163,27 @@ pub fn polish(mut doc: OpenApi) -> OpenApi {
             if op.security.is_none() {
                 op.security = Some(Vec::new());
             }
+            // Answers any operation can give, documented once here.
+            let negotiated = listing
+                || op
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| matches!(p, RefOr::T(p) if p.name == "format"));
+            if negotiated {
+                op.responses
+                    .responses
+                    .entry("406".to_owned())
+                    .or_insert_with(|| problem_response(
+                        "The Accept header takes neither JSON nor CSV (see /problems/not-acceptable)",
+                    ));
+            }
+            op.responses
+                .responses
+                .entry("431".to_owned())
+                .or_insert_with(|| problem_response(
+                    "The request head (URL and headers) is larger than the 128 KiB the server reads",
+                ));
         }
     }
     // No unused component: keep what the paths refer to, directly or
@@ -172,6 +202,21 @@ pub fn polish(mut doc: OpenApi) -> OpenApi {
             .build(),
     ]);
     doc
+}
+
+/// A response with a problem report (application/problem+json).
+fn problem_response(description: &str) -> RefOr<utoipa::openapi::Response> {
+    RefOr::T(
+        utoipa::openapi::ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/problem+json",
+                utoipa::openapi::ContentBuilder::new()
+                    .schema(Some(reference("Problem")))
+                    .build(),
+            )
+            .build(),
+    )
 }
 
 /// The representations besides JSON that have a path of their own: the
