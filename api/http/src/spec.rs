@@ -194,7 +194,11 @@ fn csv_variants(doc: &mut OpenApi) {
             continue;
         };
         let mut variants = Vec::new();
-        if let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200") {
+        // Only beside JSON: a download with no JSON form (CSV or Parquet,
+        // chosen by `format`) keeps its representations on one path.
+        if let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200")
+            && ok.content.contains_key("application/json")
+        {
             for (media, suffix, _) in SUFFIXES {
                 if let Some(content) = ok.content.shift_remove(media) {
                     variants.push((media, suffix, content));
