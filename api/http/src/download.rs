@@ -33,7 +33,7 @@ use tokio::sync::mpsc;
 use super::AppState;
 use super::encoding::{self, Negotiated};
 use super::error::{ApiError, Problem};
-use super::params::{DownloadFormat, FromQuery, RawQuery};
+use super::params::{self, DownloadFormat, FromQuery, RawQuery};
 use super::respond::etag_matches;
 use crate::query_params;
 
@@ -211,30 +211,12 @@ pub async fn download_dataset(
     let all = model
         .vintages(&id)
         .ok_or_else(|| ApiError::no_dataset(&id))?;
-    let (vintages, label): (Vec<String>, String) = match q.vintage.as_deref() {
-        None => {
-            let latest = all.latest().vintage().to_owned();
-            (vec![latest.clone()], latest)
-        }
-        Some("all") => (
-            all.all().map(|v| v.vintage().to_owned()).collect(),
-            "all".to_owned(),
-        ),
-        Some(v) => match all.vintage(v) {
-            Some(view) => (vec![view.vintage().to_owned()], view.vintage().to_owned()),
-            None => {
-                let mut allowed: Vec<String> = all.all().map(|v| v.vintage().to_owned()).collect();
-                allowed.push("all".to_owned());
-                return Err(ApiError::InvalidParameter {
-                    parameter: "vintage".to_owned(),
-                    value: v.to_owned(),
-                    expected: format!(
-                        "a vintage of dataset {id} (see /v1/datasets/{id}/vintages), or all"
-                    ),
-                    allowed,
-                });
-            }
-        },
+    let chosen = params::download_vintages(all, q.vintage.as_deref())?;
+    let vintages: Vec<&str> = chosen.iter().map(|v| v.vintage()).collect();
+    // What the file is of: `all`, or the one vintage.
+    let label = match q.vintage.as_deref() {
+        Some("all") => "all",
+        _ => vintages.first().copied().unwrap_or_default(),
     };
     let gzip = format == DownloadFormat::Csv
         && encoding::accepts_gzip(
@@ -276,8 +258,7 @@ pub async fn download_dataset(
                 .to_owned(),
             retry_after: 5,
         })?;
-    let names: Vec<&str> = vintages.iter().map(String::as_str).collect();
-    let figures = Figures::new(model, &id, &names)
+    let figures = Figures::new(model.clone(), &id, &vintages)
         .ok_or_else(|| ApiError::Internal(format!("dataset {id} left its own model")))?;
     let (content_type, extension) = match format {
         DownloadFormat::Csv => ("text/csv; charset=utf-8", "csv"),
