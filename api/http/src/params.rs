@@ -587,6 +587,15 @@ named_param!(
 );
 
 named_param!(
+    /// The file format of a dataset download: `csv` (gzip-compressed on
+    /// the wire when the client accepts gzip) or `parquet`.
+    DownloadFormat {
+        Csv => "csv",
+        Parquet => "parquet",
+    }
+);
+
+named_param!(
     /// The cells of a waterfall: `group` or `partner`.
     WaterfallBy {
         Group => "group",
@@ -827,46 +836,6 @@ impl Scalar for FormatParam {
                 expected: "expected one of json, csv".to_owned(),
                 allowed: vec!["json".into(), "csv".into()],
             })
-        }
-    }
-}
-
-// Written out rather than with `named_param!`, whose spec lists the
-// variant names (`Csv`) instead of the values (`csv`).
-/// The file format of a dataset download: `csv` (gzip-compressed on the
-/// wire when the client accepts gzip) or `parquet`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum DownloadFormat {
-    Csv,
-    Parquet,
-}
-
-impl DownloadFormat {
-    pub const NAMES: &'static [&'static str] = &["csv", "parquet"];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DownloadFormat::Csv => "csv",
-            DownloadFormat::Parquet => "parquet",
-        }
-    }
-}
-
-impl Scalar for DownloadFormat {
-    const EXPECTED: &'static str = "csv or parquet";
-    fn schema() -> RefOr<Schema> {
-        component::<DownloadFormat>()
-    }
-    fn parse(name: &'static str, value: &str) -> Result<Self, ApiError> {
-        match value.trim().to_ascii_lowercase().as_str() {
-            "csv" => Ok(DownloadFormat::Csv),
-            "parquet" => Ok(DownloadFormat::Parquet),
-            _ => Err(ApiError::InvalidParameter {
-                parameter: name.to_owned(),
-                value: value.to_owned(),
-                expected: "expected one of csv, parquet".to_owned(),
-                allowed: Self::NAMES.iter().map(|s| (*s).to_owned()).collect(),
-            }),
         }
     }
 }

@@ -195,10 +195,13 @@ fn csv_variants(doc: &mut OpenApi) {
         };
         let mut variants = Vec::new();
         // Only beside JSON: a download with no JSON form (CSV or Parquet,
-        // chosen by `format`) keeps its representations on one path.
+        // chosen by `format`) keeps its representations, and its `format`,
+        // on one path.
+        let mut has_json = false;
         if let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200")
             && ok.content.contains_key("application/json")
         {
+            has_json = true;
             for (media, suffix, _) in SUFFIXES {
                 if let Some(content) = ok.content.shift_remove(media) {
                     variants.push((media, suffix, content));
@@ -206,7 +209,9 @@ fn csv_variants(doc: &mut OpenApi) {
             }
         }
         if variants.is_empty() {
-            json_only_format(op);
+            if has_json {
+                json_only_format(op);
+            }
             continue;
         }
         op.parameters = op.parameters.as_ref().map(|v| {
