@@ -10,10 +10,11 @@ BIN="${1:-target/debug/atp}"
 VENV="${ATP_CI_VENV:-/tmp/atp-ci-tools/py-venv}"
 MAX_EXAMPLES="${SCHEMATHESIS_MAX_EXAMPLES:-40}"
 
-if ! "$VENV/bin/python" -c "import pandas" 2>/dev/null || [ ! -x "$VENV/bin/schemathesis" ]; then
-  echo "installing pandas and schemathesis into $VENV"
+if ! "$VENV/bin/python" -c "import pandas, pyarrow" 2>/dev/null || [ ! -x "$VENV/bin/schemathesis" ]; then
+  echo "installing pandas, pyarrow and schemathesis into $VENV"
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q --disable-pip-version-check 'pandas>=2,<3' 'schemathesis>=4,<5'
+  # pyarrow: pandas.read_parquet of the Parquet downloads (issue 15).
+  "$VENV/bin/pip" install -q --disable-pip-version-check 'pandas>=2,<3' 'pyarrow>=15' 'schemathesis>=4,<5'
 fi
 [ -x "$BIN" ] || cargo build -q -p atp --bin atp
 

@@ -318,6 +318,16 @@ def reference() -> None:
     assert [x.vintage for x in v.data] == ["2026-04"] and v.data[0].latest is True
     rows = csv_rows(call("list_dataset_vintages_csv", id="kiat-2026-04"), "list_dataset_vintages_csv")
     assert rows[0]["vintage"] == "2026-04"
+    # The whole dataset as one file (issue 15): the raw bytes, CSV (httpx
+    # takes it gzip-encoded and decodes it) and Parquet.
+    download = importlib.import_module(f"atp_client.api.{TAG_OF['download_dataset']}.download_dataset")
+    CALLED.add("download_dataset")
+    r = download.sync_detailed(client=CLIENT, id="kiat-2026-04")
+    assert r.status_code == 200, r.status_code
+    rows = csv_rows(r.content.decode(), "download_dataset")
+    assert len(rows) == 390 and rows[0]["vintage"] == "2026-04", len(rows)
+    r = download.sync_detailed(client=CLIENT, id="kiat-2026-04", format_=call_enum("DownloadFormat", "parquet"))
+    assert r.status_code == 200 and r.content[:4] == b"PAR1", r.content[:8]
 
 
 def upload_revise_delete() -> None:

@@ -292,6 +292,18 @@ async function reference(): Promise<void> {
   check(v.data.length === 1 && v.data[0].vintage === "2026-04" && v.data[0].latest, "vintages", v.data);
   const vRows = csvRows(must(await client.GET("/v1/datasets/{id}/vintages.csv", { params: { path: { id: "kiat-2026-04" } }, ...text }), "vintages.csv"), "vintages.csv");
   check(vRows[0].vintage === "2026-04", "vintages.csv", vRows[0]);
+  // The whole dataset as one file (issue 15): CSV (fetch decodes the gzip), Parquet.
+  const dl = { params: { path: { id: "kiat-2026-04" } } };
+  const dlRows = csvRows(must(await client.GET("/v1/datasets/{id}/download", { ...dl, ...text }), "download"), "download");
+  check(dlRows.length === 390 && dlRows[0].vintage === "2026-04", "download", dlRows.length);
+  const pq = must(
+    await client.GET("/v1/datasets/{id}/download", {
+      params: { path: { id: "kiat-2026-04" }, query: { format: "parquet" } },
+      parseAs: "arrayBuffer",
+    }),
+    "download parquet",
+  );
+  check(new TextDecoder().decode(new Uint8Array(pq).slice(0, 4)) === "PAR1", "download parquet");
 }
 
 async function sleep(ms: number): Promise<void> {

@@ -170,6 +170,32 @@ pub fn write_records<T: Serialize>(records: &[T], out: &mut Vec<u8>) -> Result<(
     Ok(())
 }
 
+/// A header row of these column names.
+pub fn write_header(names: &[&str], out: &mut Vec<u8>) {
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_text(out, name, false);
+    }
+    out.push(b'\n');
+}
+
+/// One record as one row, as [`write_records`] writes it.
+pub fn write_row<T: Serialize>(record: &T, out: &mut Vec<u8>) -> Result<(), CsvError> {
+    record.serialize(RowSerializer { out: &mut *out })?;
+    out.push(b'\n');
+    Ok(())
+}
+
+/// A record's field names, in order: its CSV header.
+#[cfg(test)]
+pub fn field_names<T: Serialize>(record: &T) -> Result<Vec<&'static str>, CsvError> {
+    let mut names = Vec::new();
+    record.serialize(HeaderSerializer { names: &mut names })?;
+    Ok(names)
+}
+
 /// Whether a text cell must be neutralised before a spreadsheet reads it.
 fn is_formula_like(s: &str) -> bool {
     match s.as_bytes().first() {

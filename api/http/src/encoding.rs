@@ -82,6 +82,29 @@ pub fn negotiate(accept_encoding: Option<&str>, len: usize) -> Coding {
     }
 }
 
+/// Whether the client takes gzip (`gzip` or `x-gzip`, else `*`, with a
+/// q-value above 0): a download streamed in gzip needs no other coding.
+pub fn accepts_gzip(accept_encoding: Option<&str>) -> bool {
+    let Some(accept) = accept_encoding else {
+        return false;
+    };
+    let (mut gzip, mut any) = (None::<f32>, None::<f32>);
+    for item in accept.split(',') {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        match name.as_str() {
+            "gzip" | "x-gzip" => gzip = Some(q),
+            "*" => any = Some(q),
+            _ => {}
+        }
+    }
+    gzip.or(any).unwrap_or(0.0) > 0.0
+}
+
 /// `body` in `coding`.
 pub fn compress(coding: Coding, body: &[u8]) -> Bytes {
     match coding {
@@ -181,6 +204,17 @@ mod tests {
         assert_eq!(negotiate(Some("*"), big), Coding::Brotli);
         assert_eq!(negotiate(Some("identity"), big), Coding::Identity);
         assert_eq!(negotiate(None, big), Coding::Identity);
+    }
+
+    #[test]
+    fn gzip_is_taken_when_listed_or_any() {
+        assert!(accepts_gzip(Some("gzip, deflate, br")));
+        assert!(accepts_gzip(Some("br;q=1, gzip;q=0.5")));
+        assert!(accepts_gzip(Some("*")));
+        assert!(!accepts_gzip(Some("gzip;q=0, *")));
+        assert!(!accepts_gzip(Some("identity")));
+        assert!(!accepts_gzip(Some("br")));
+        assert!(!accepts_gzip(None));
     }
 
     #[test]

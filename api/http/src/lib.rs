@@ -7,6 +7,7 @@ mod analysis;
 mod charts;
 mod csv_out;
 pub mod datastore;
+mod download;
 mod encoding;
 pub mod error;
 pub mod forecasts;
@@ -61,6 +62,9 @@ pub struct AppState {
     /// Heavy queries rendered at once (off the workers, so health checks and
     /// light queries are answered meanwhile).
     heavy: tokio::sync::Semaphore,
+    /// Downloads being streamed (each holds one on the blocking pool while
+    /// it writes; see `download`).
+    pub(crate) downloads: Arc<tokio::sync::Semaphore>,
     /// Uploads being received or imported.
     pub(crate) uploads: AtomicUsize,
     /// Held while the storage is probed or a new model loaded (moved into
@@ -107,6 +111,9 @@ impl AppState {
             database_down: AtomicBool::new(false),
             settings,
             heavy: tokio::sync::Semaphore::new(cores),
+            downloads: Arc::new(tokio::sync::Semaphore::new(
+                download::MAX_DOWNLOADS_PER_CORE * cores,
+            )),
             uploads: AtomicUsize::new(0),
             probe_lock: Arc::new(tokio::sync::Mutex::new(())),
         }
@@ -267,6 +274,7 @@ records as CSV with `?format=csv` or `Accept: text/csv`. Errors are `application
         params::IndicatorParam,
         params::LangParam,
         params::WaterfallBy,
+        params::DownloadFormat,
         scenarios::ScenarioBody,
         scenarios::ShockBody,
         scenarios::TariffBody,

@@ -587,6 +587,15 @@ named_param!(
 );
 
 named_param!(
+    /// The file format of a dataset download: `csv` (gzip-compressed on
+    /// the wire when the client accepts gzip) or `parquet`.
+    DownloadFormat {
+        Csv => "csv",
+        Parquet => "parquet",
+    }
+);
+
+named_param!(
     /// The cells of a waterfall: `group` or `partner`.
     WaterfallBy {
         Group => "group",
@@ -990,6 +999,34 @@ pub fn vintage_of<'m>(
             ),
             allowed: vintages.all().map(|v| v.vintage().to_owned()).collect(),
         })
+}
+
+/// The vintages a download names, oldest first: `vintage=` an id, `all`,
+/// or by default the latest. An unknown id is refused naming the vintages
+/// and `all`.
+pub fn download_vintages<'m>(
+    vintages: &'m DatasetVintages,
+    given: Option<&str>,
+) -> Result<Vec<&'m DatasetView>, ApiError> {
+    match given {
+        None => Ok(vec![vintages.latest()]),
+        Some("all") => Ok(vintages.all().collect()),
+        Some(v) => vintages.vintage(v).map(|view| vec![view]).ok_or_else(|| {
+            let id = vintages.id();
+            ApiError::InvalidParameter {
+                parameter: "vintage".to_owned(),
+                value: v.to_owned(),
+                expected: format!(
+                    "a vintage of dataset {id} (see /v1/datasets/{id}/vintages), or all"
+                ),
+                allowed: vintages
+                    .all()
+                    .map(|v| v.vintage().to_owned())
+                    .chain(["all".to_owned()])
+                    .collect(),
+            }
+        }),
+    }
 }
 
 /// The dataset and vintage a query names: `vintage=` (an id), or

@@ -451,22 +451,7 @@ pub fn respond(
     stale: bool,
     cached: Option<(&ResponseCache, CacheKeyRef<'_>)>,
 ) -> HttpResponse {
-    let matches = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',').any(|t| {
-                let t = t.trim();
-                t == "*"
-                    || t.trim_start_matches("W/")
-                        == rendered
-                            .etag
-                            .to_str()
-                            .unwrap_or("")
-                            .trim_start_matches("W/")
-            })
-        });
+    let matches = etag_matches(req, &rendered.etag);
     let mut builder = if matches {
         HttpResponse::NotModified()
     } else {
@@ -510,6 +495,21 @@ pub fn respond(
         builder.insert_header((header::CONTENT_DISPOSITION, value));
     }
     builder.body(body)
+}
+
+/// Whether the request's `If-None-Match` names `etag` (weakly: `W/` aside)
+/// or is `*`.
+pub fn etag_matches(req: &HttpRequest, etag: &HeaderValue) -> bool {
+    let etag = etag.to_str().unwrap_or("").trim_start_matches("W/");
+    req.headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',').any(|t| {
+                let t = t.trim();
+                t == "*" || t.trim_start_matches("W/") == etag
+            })
+        })
 }
 
 /// `attachment; filename="partners-KR-profile.csv"`: the path after `/v1`,

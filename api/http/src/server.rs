@@ -58,6 +58,7 @@ fn v1(cfg: &mut ServiceConfig) {
         .service(super::writes::create_dataset)
         .service(handlers::find_dataset_quality)
         .service(handlers::list_dataset_vintages)
+        .service(super::download::download_dataset)
         .service(handlers::find_group)
         .service(handlers::find_partner_profile)
         .service(handlers::find_partner)

@@ -239,7 +239,14 @@ fn csv_variants(doc: &mut OpenApi) {
             continue;
         };
         let mut variants = Vec::new();
-        if let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200") {
+        // Only beside JSON: a download with no JSON form (CSV or Parquet,
+        // chosen by `format`) keeps its representations, and its `format`,
+        // on one path.
+        let mut has_json = false;
+        if let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200")
+            && ok.content.contains_key("application/json")
+        {
+            has_json = true;
             for (media, suffix, _) in SUFFIXES {
                 if let Some(content) = ok.content.shift_remove(media) {
                     variants.push((media, suffix, content));
@@ -247,7 +254,9 @@ fn csv_variants(doc: &mut OpenApi) {
             }
         }
         if variants.is_empty() {
-            json_only_format(op);
+            if has_json {
+                json_only_format(op);
+            }
             continue;
         }
         op.parameters = op.parameters.as_ref().map(|v| {

@@ -4,6 +4,8 @@
 
 pub mod comparison;
 pub mod decomposition;
+// Bulk downloads (issue 15): a dataset's figures, a chunk at a time.
+pub mod download;
 pub mod indicators;
 pub mod model;
 mod rows;

@@ -687,6 +687,22 @@ async fn reference(c: &Client) {
         .await,
     );
     assert_eq!(rows[0]["vintage"], "2026-04");
+    // The whole dataset as one file (issue 15): CSV (reqwest asks for no
+    // gzip here, so it comes plain), Parquet.
+    let csv = text(c.download_dataset().id("kiat-2026-04").send().await.unwrap()).await;
+    let rows = csv_rows(&csv);
+    assert_eq!((rows.len(), rows[0]["vintage"].as_str()), (390, "2026-04"));
+    let mut parquet = c
+        .download_dataset()
+        .id("kiat-2026-04")
+        .format(types::DownloadFormat::Parquet)
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .into_inner();
+    let first = parquet.next().await.unwrap().unwrap();
+    assert_eq!(&first[..4], b"PAR1");
 }
 
 async fn upload_revise_delete(c: &Client, writer: &Client) {
