@@ -164,12 +164,18 @@ pub fn polish(mut doc: OpenApi) -> OpenApi {
                 op.security = Some(Vec::new());
             }
             // Answers any operation can give, documented once here.
+            // (A download's format is its parameter's alone: no 406.)
+            let answers_json = matches!(
+                op.responses.responses.get("200"),
+                Some(RefOr::T(ok)) if ok.content.contains_key("application/json")
+            );
             let negotiated = listing
-                || op
-                    .parameters
-                    .iter()
-                    .flatten()
-                    .any(|p| matches!(p, RefOr::T(p) if p.name == "format"));
+                || (answers_json
+                    && op
+                        .parameters
+                        .iter()
+                        .flatten()
+                        .any(|p| matches!(p, RefOr::T(p) if p.name == "format")));
             if negotiated {
                 op.responses
                     .responses
