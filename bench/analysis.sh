@@ -39,6 +39,8 @@ declare -a NAMES=(
   "chart: group balances"
   "chart: waterfall by partner"
   "chart: a 35-year series of six partners"
+  "forecast: 420 months (census-atp imports through 2023-12), 12 ahead"
+  "chart: 108 months and a 12-month forecast with its intervals"
 )
 declare -a URLS=(
   "/v1/decomposition?dataset=synthetic&flow=balance&from=1990&to=2024&by=partner,group&limit=10000"
@@ -49,7 +51,20 @@ declare -a URLS=(
   "/v1/charts/group-balances.svg?dataset=synthetic"
   "/v1/charts/waterfall.svg?dataset=synthetic&flow=balance&by=partner"
   "/v1/charts/series.svg?dataset=synthetic&flow=imports&partner=CN,KR,DE,JP,MX,TW"
+  "/v1/forecasts?dataset=census-atp&flow=imports&until=2023-12&horizon=12"
+  "/v1/charts/series.svg?dataset=census-atp&flow=imports&frequency=monthly&from=2015-01&to=2023-12&forecast=12"
 )
+
+# Waits until the server has used no CPU for 0.5 s (its queue drained).
+wait_idle() {
+  local before after
+  while :; do
+    before=$(awk '{print $14 + $15}' "/proc/$PID/stat")
+    sleep 0.5
+    after=$(awk '{print $14 + $15}' "/proc/$PID/stat")
+    [ "$before" = "$after" ] && return
+  done
+}
 
 ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}'; }
 run() { # conns url -> "rps p50 p99"
@@ -75,7 +90,11 @@ for i in "${!URLS[@]}"; do
     bytes=$(curl -s "http://127.0.0.1:$PORT$u" | wc -c)
   fi
   : >"$WORK/one"; : >"$WORK/many"
-  for _ in $(seq "$ROUNDS"); do run 1 "$u" >>"$WORK/one"; run 64 "$u" >>"$WORK/many"; done
+  # One connection first, on an idle server: a 64-connection run leaves
+  # heavy requests queued after wrk stops, which a following run would wait
+  # behind. Then the loaded rounds, and idle again before the next request.
+  for _ in $(seq "$ROUNDS"); do run 1 "$u" >>"$WORK/one"; done
+  for _ in $(seq "$ROUNDS"); do run 64 "$u" >>"$WORK/many"; wait_idle; done
   p50=$(awk '{print $2}' "$WORK/one" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   p99=$(awk '{print $3}' "$WORK/one" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   p99r=$(awk '{print $3}' "$WORK/one" | sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {print lo "-" hi}')
