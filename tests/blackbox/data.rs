@@ -91,7 +91,10 @@ fn imports_of_korea_in_2024(app: &Server) {
     );
     assert_eq!(
         body["page"],
-        json!({"limit": 1000, "offset": 0, "total": 1})
+        json!({"limit": 1000, "offset": 0, "total": 1,
+            "first": "/v1/imports?group=all&partner=KR&year=2024&offset=0",
+            "last": "/v1/imports?group=all&partner=KR&year=2024&offset=0",
+            "prev": null, "next": null})
     );
     assert_eq!(
         body["meta"],
@@ -328,9 +331,13 @@ fn paging(app: &Server) {
     let mut pages = Vec::new();
     for offset in (0..all.len()).step_by(25) {
         let body = app.get_json(&format!("/v1/imports?limit=25&offset={offset}"));
+        let at = |o: usize| format!("/v1/imports?limit=25&offset={o}");
         assert_eq!(
             body["page"],
-            json!({"limit": 25, "offset": offset, "total": 138})
+            json!({"limit": 25, "offset": offset, "total": 138,
+                "first": at(0), "last": at(125),
+                "prev": (offset > 0).then(|| at(offset - 25)),
+                "next": (offset + 25 < 138).then(|| at(offset + 25))})
         );
         assert_eq!(
             body["meta"]["query"],
@@ -345,9 +352,12 @@ fn paging(app: &Server) {
     assert_eq!(last["data"][1], all[137]);
     let past = app.get_json("/v1/imports?limit=5&offset=1000");
     assert_eq!(past["data"], json!([]));
+    // Past the end: no next; prev is the last page.
+    let at = |o: usize| format!("/v1/imports?limit=5&offset={o}");
     assert_eq!(
         past["page"],
-        json!({"limit": 5, "offset": 1000, "total": 138})
+        json!({"limit": 5, "offset": 1000, "total": 138,
+            "first": at(0), "last": at(135), "prev": at(135), "next": null})
     );
     let edge = app.get_json("/v1/imports?limit=10000");
     assert_eq!(edge["page"]["limit"], 10000);

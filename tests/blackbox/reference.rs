@@ -64,7 +64,12 @@ fn groups(app: &Server) {
             "all-goods",
         ]
     );
-    assert_eq!(body["page"], json!({"limit": 13, "offset": 0, "total": 13}));
+    assert_eq!(
+        body["page"],
+        json!({"limit": 13, "offset": 0, "total": 13,
+            "first": "/v1/groups?offset=0", "last": "/v1/groups?offset=0",
+            "prev": null, "next": null})
+    );
     assert_eq!(body["meta"]["dataset"], Value::Null);
     assert_eq!(body["meta"]["units"], "USD");
     assert_eq!(body["meta"]["data_version"], 1);
@@ -168,7 +173,12 @@ fn years(app: &Server) {
             {"year": 2024, "observations": 197},
         ])
     );
-    assert_eq!(body["page"], json!({"limit": 2, "offset": 0, "total": 2}));
+    assert_eq!(
+        body["page"],
+        json!({"limit": 2, "offset": 0, "total": 2,
+            "first": "/v1/years?offset=0", "last": "/v1/years?offset=0",
+            "prev": null, "next": null})
+    );
     assert_eq!(body["meta"]["dataset"], DATASET);
     let named = app.get_json("/v1/years?dataset=kiat-2026-04");
     assert_eq!(named["data"], body["data"]);

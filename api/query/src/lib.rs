@@ -454,6 +454,35 @@ fn series_value(
     }
 }
 
+/// A run of facts (one measure and group: ordered by partner, then
+/// period), walked forward partner by partner.
+struct RunWalk<'m> {
+    rest: &'m [Fact],
+}
+
+impl<'m> RunWalk<'m> {
+    fn new(run: &'m [Fact]) -> RunWalk<'m> {
+        RunWalk { rest: run }
+    }
+
+    /// The facts of `partner`; partners must be asked for in order.
+    fn series(&mut self, partner: PartnerCode) -> &'m [Fact] {
+        let rest = self.rest;
+        let start = rest.partition_point(|f| f.key.partner < partner);
+        let len = rest[start..].partition_point(|f| f.key.partner == partner);
+        self.rest = &rest[start + len..];
+        &rest[start..start + len]
+    }
+}
+
+/// The fact of a series (ordered by period) at `period`.
+fn at_period(series: &[Fact], period: Period) -> Option<&Fact> {
+    series
+        .binary_search_by(|f| f.key.period.cmp(&period))
+        .ok()
+        .map(|i| &series[i])
+}
+
 /// Growth between two periods (of one frequency) for every selected group
 /// and partner with a value in at least one of them.
 pub fn growth<'m>(
@@ -469,9 +498,22 @@ pub fn growth<'m>(
     let partners = scope.partners(sel);
     let years = from.years_until(to).unwrap_or(0.0);
     for group in sel.groups_in(ds) {
+        // A flow's stored figures for the group, walked once with the
+        // partners in order (they are sorted like the facts), instead of two
+        // hashed lookups a partner; what is not stored (the rest of the
+        // world, a balance) is looked up as before.
+        let mut run = match m {
+            GrowthMeasure::Flow(f) => RunWalk::new(ds.run(Measure::from(f), group)),
+            GrowthMeasure::Balance => RunWalk::new(&[]),
+        };
         for &partner in &partners {
-            let start = series_value(&scope, m, group, partner, from);
-            let end = series_value(&scope, m, group, partner, to);
+            let series = run.series(partner);
+            let value = |period| {
+                at_period(series, period)
+                    .map(|f| (f.value_usd, f.provenance.status))
+                    .or_else(|| series_value(&scope, m, group, partner, period))
+            };
+            let (start, end) = (value(from), value(to));
             if start.is_none() && end.is_none() {
                 continue;
             }
