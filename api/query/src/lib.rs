@@ -465,14 +465,29 @@ impl<'m> RunWalk<'m> {
         RunWalk { rest: run }
     }
 
-    /// The facts of `partner`; partners must be asked for in order.
+    /// The facts of `partner`; partners must be asked for in order. Found
+    /// by galloping from where the last partner ended (the next partner is
+    /// usually right there: a binary search over the whole run cost more
+    /// than the hashed lookups it replaced).
     fn series(&mut self, partner: PartnerCode) -> &'m [Fact] {
         let rest = self.rest;
-        let start = rest.partition_point(|f| f.key.partner < partner);
-        let len = rest[start..].partition_point(|f| f.key.partner == partner);
+        let start = gallop(rest, |f| f.key.partner < partner);
+        let len = gallop(&rest[start..], |f| f.key.partner == partner);
         self.rest = &rest[start + len..];
         &rest[start..start + len]
     }
+}
+
+/// `partition_point` probing 1, 2, 4, ... elements from the start before
+/// searching between the last two probes: cheap when the point is near.
+fn gallop<T>(s: &[T], pred: impl Fn(&T) -> bool) -> usize {
+    let mut hi = 1;
+    while hi <= s.len() && pred(&s[hi - 1]) {
+        hi *= 2;
+    }
+    let lo = hi / 2;
+    let hi = hi.min(s.len());
+    lo + s[lo..hi].partition_point(pred)
 }
 
 /// The fact of a series (ordered by period) at `period`.
@@ -925,6 +940,17 @@ pub fn quality(ds: &DatasetView) -> (quality::QualityReport, HashMap<String, Str
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn gallop_finds_the_partition_point() {
+        for len in 0..40 {
+            let v: Vec<usize> = (0..len).collect();
+            for cut in 0..=len {
+                assert_eq!(gallop(&v, |&x| x < cut), cut, "len {len} cut {cut}");
+            }
+        }
+    }
+
     use atp_core::{
         Citation, DatasetInfo, Group, Observation, Provenance, SourceFormat, StoredDataset,
     };
