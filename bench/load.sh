@@ -16,12 +16,24 @@
 # server's resident memory is sampled every 0.2 s through every run; the
 # peak is reported.
 #
+# PEER=fastapi adds a peer (issue 13: "at least 30 times FastAPI over SQLite
+# on every shape"): bench/peer/app.py, FastAPI under uvicorn (one worker,
+# core 0) over the same SQLite file, answering the same records in the same
+# envelope. For the modes one and random the same wrk rounds run against it
+# (with --timeout 10s: it is slow enough for wrk's 2 s default to drop
+# answers) and the tables gain its req/s, atp / peer and its p99. It runs in
+# a venv at ${ATP_BENCH_VENV:-/tmp/atp-bench-venv}, made with
+# bench/peer/requirements.txt (pinned) and reused while those pins hold.
+#
 # Usage: bench/load.sh [seconds per run, default 10] [rounds, default 3] [modes]
 #   modes: any of one,browser,random,uncached (default: all)
 #   SCALE=monthly bench/load.sh ...: the monthly synthetic dataset instead
 #   (x 12 months: 2,016,000 rows); the lookup asks for a month, the series
 #   is 420 months, the growth is between two months.
-# Needs: wrk (Debian), taskset (util-linux), curl, bc.
+#   PEER=fastapi bench/load.sh ...: also the FastAPI peer (modes one, random).
+#   CARGO_TARGET_DIR is honoured (the build and the binaries' path).
+# Needs: wrk (Debian), taskset (util-linux), curl, bc; with PEER, python3
+# with venv and PyPI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-10}"
@@ -29,11 +41,17 @@ ROUNDS="${2:-3}"
 MODES="${3:-one,browser,random,uncached}"
 PORT_ATP=18400
 PORT_CEIL=18401
+PORT_PEER=18402
+PEER="${PEER:-}"
+case $PEER in
+  ''|fastapi) ;;
+  *) echo "PEER is fastapi or unset, not $PEER" >&2; exit 1 ;;
+esac
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 cargo build --release -q -p atp --bin atp --example ceiling
-BIN=target/release/atp
-CEIL=target/release/examples/ceiling
+BIN="${CARGO_TARGET_DIR:-target}/release/atp"
+CEIL="${CARGO_TARGET_DIR:-target}/release/examples/ceiling"
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
@@ -50,6 +68,17 @@ ROWS=$(($(wc -l <"$WORK/synthetic.csv") - 1))
 cut -d, -f3 "$WORK/synthetic.csv" | tail -n +2 | sort -u >"$WORK/partners.txt"
 DB="sqlite://$WORK/atp.sqlite3"
 "$BIN" --database-url "$DB" import --dataset synthetic "$WORK/synthetic.csv" 2>/dev/null
+
+if [ -n "$PEER" ]; then
+  VENV="${ATP_BENCH_VENV:-/tmp/atp-bench-venv}"
+  REQS=bench/peer/requirements.txt
+  if ! cmp -s "$REQS" "$VENV/.atp-bench-requirements.txt"; then
+    command -v python3 >/dev/null || { echo "PEER=$PEER needs python3" >&2; exit 1; }
+    [ -x "$VENV/bin/pip" ] || python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQS" >&2
+    cp "$REQS" "$VENV/.atp-bench-requirements.txt"
+  fi
+fi
 
 wait_ready() { # url -> prints seconds waited
   local start end
@@ -84,6 +113,15 @@ start_atp() { # extra env... ; sets ATP_PID, STARTUP, SAMPLER
 
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
+start_peer() { # sets PEER_PID
+  ATP_PEER_DB="$WORK/atp.sqlite3" taskset -c 0 "$VENV/bin/uvicorn" app:app --app-dir bench/peer \
+    --host 127.0.0.1 --port $PORT_PEER --workers 1 --log-level warning --no-access-log \
+    >"$WORK/peer.log" 2>&1 &
+  PEER_PID=$!
+  PIDS+=("$PEER_PID")
+  wait_ready "http://127.0.0.1:$PORT_PEER/readyz" >/dev/null
+}
+
 if [ "$SCALE" = monthly ]; then
   declare -A QUERIES=(
     [lookup]="/v1/imports?dataset=synthetic&group=aerospace&partner=KR&period=2020-06"
@@ -112,12 +150,16 @@ fi
 ORDER=(lookup series growth)
 BROWSER="gzip, deflate, br"
 
+WRK_EXTRA=() # more wrk options (the peer's --timeout)
 run_wrk() { # url [script env...] -> "rps p99_ms"
   local url=$1; shift
   if [ $# -gt 0 ]; then
-    env "$@" taskset -c 1 wrk -t1 -c64 -d"${DURATION}s" --latency -s bench/random.lua "$url" >"$WORK/wrk.txt"
+    env "$@" taskset -c 1 wrk -t1 -c64 -d"${DURATION}s" --latency "${WRK_EXTRA[@]}" -s bench/random.lua "$url" >"$WORK/wrk.txt"
   else
-    taskset -c 1 wrk -t1 -c64 -d"${DURATION}s" --latency "$url" >"$WORK/wrk.txt"
+    taskset -c 1 wrk -t1 -c64 -d"${DURATION}s" --latency "${WRK_EXTRA[@]}" "$url" >"$WORK/wrk.txt"
+  fi
+  if grep -q "^  Socket errors:.*timeout [1-9]" "$WORK/wrk.txt"; then
+    echo "warning: wrk timeouts against $url: $(grep 'Socket errors' "$WORK/wrk.txt")" >&2
   fi
   local rps p99
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$WORK/wrk.txt")
@@ -138,21 +180,37 @@ run_wrk_browser() { # url -> "rps p99_ms"
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 spread() { sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {printf "%.0f-%.0f", lo, hi}'; }
 
-table() { # title, then for each query: label bytes atpfile ceilfile
+table() { # title, then for each query: label bytes atpfile ceilfile [peerfile]
+  local with_peer=$1
   echo
-  echo "| query | bytes | atp req/s (median; range) | ceiling req/s (median; range) | atp / ceiling | atp p99 ms (median) | ceiling p99 ms |"
-  echo "|---|---|---|---|---|---|---|"
+  if [ "$with_peer" = yes ]; then
+    echo "| query | bytes | atp req/s (median; range) | ceiling req/s (median; range) | atp / ceiling | atp p99 ms (median) | ceiling p99 ms | peer req/s (median; range) | atp / peer | peer p99 ms |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
+  else
+    echo "| query | bytes | atp req/s (median; range) | ceiling req/s (median; range) | atp / ceiling | atp p99 ms (median) | ceiling p99 ms |"
+    echo "|---|---|---|---|---|---|---|"
+  fi
   for q in "${ORDER[@]}"; do
     local a c ap cp
     a=$(awk '{print $1}' "$WORK/$q.atp" | median)
     c=$(awk '{print $1}' "$WORK/$q.ceil" | median)
     ap=$(awk '{print $2}' "$WORK/$q.atp" | median)
     cp=$(awk '{print $2}' "$WORK/$q.ceil" | median)
-    printf '| %s | %s | %.0f; %s | %.0f; %s | %.0f%% | %.2f | %.2f |\n' \
+    printf '| %s | %s | %.0f; %s | %.0f; %s | %.0f%% | %.2f | %.2f |' \
       "$q" "$(cat "$WORK/$q.bytes")" \
       "$a" "$(awk '{print $1}' "$WORK/$q.atp" | spread)" \
       "$c" "$(awk '{print $1}' "$WORK/$q.ceil" | spread)" \
       "$(echo "100 * $a / $c" | bc -l)" "$ap" "$cp"
+    if [ "$with_peer" = yes ]; then
+      local p pp ratio
+      p=$(awk '{print $1}' "$WORK/$q.peer" | median)
+      pp=$(awk '{print $2}' "$WORK/$q.peer" | median)
+      ratio=$(echo "$a / $p" | bc -l)
+      if [ "$(echo "$ratio < 10" | bc -l)" = 1 ]; then ratio=$(printf '%.1fx' "$ratio"); else ratio=$(printf '%.0fx' "$ratio"); fi
+      printf ' %.0f; %s | %s | %.2f |' \
+        "$p" "$(awk '{print $1}' "$WORK/$q.peer" | spread)" "$ratio" "$pp"
+    fi
+    echo
   done
 }
 
@@ -161,6 +219,8 @@ peak_rss() { sort -g "$WORK/rss.txt" | tail -1 | awk '{printf "%.1f", $1/1024}';
 # mode label, then env for atp
 measure() {
   local mode=$1; shift
+  local with_peer=no
+  if [ -n "$PEER" ] && { [ "$mode" = one ] || [ "$mode" = random ]; }; then with_peer=yes; fi
   start_atp "$@"
   local startup=$STARTUP
   local ceil_args=()
@@ -192,13 +252,28 @@ measure() {
   PIDS+=("$ceil_pid")
   # Any answer (404 included) means it listens.
   until curl -s -o /dev/null "http://127.0.0.1:$PORT_CEIL/"; do sleep 0.05; done
+  if [ "$with_peer" = yes ]; then
+    start_peer
+    # The peer answers the same query with a body of its own: its size beside atp's.
+    for q in "${ORDER[@]}"; do
+      local url=${QUERIES[$q]}
+      [ "$mode" = random ] && url=${SAMPLES[$q]}
+      curl -sf "http://127.0.0.1:$PORT_PEER$url" >"$WORK/$q.peerbody" ||
+        { echo "the peer refused $url: $(curl -s "http://127.0.0.1:$PORT_PEER$url")" >&2; exit 1; }
+    done
+  fi
   for q in "${ORDER[@]}"; do
-    : >"$WORK/$q.atp"; : >"$WORK/$q.ceil"
+    : >"$WORK/$q.atp"; : >"$WORK/$q.ceil"; : >"$WORK/$q.peer"
     for _ in $(seq "$ROUNDS"); do
       case $mode in
         random)
           run_wrk "http://127.0.0.1:$PORT_ATP" SHAPE="$q" SCALE="$SCALE" PARTNERS="$WORK/partners.txt" >>"$WORK/$q.atp"
           run_wrk "http://127.0.0.1:$PORT_CEIL" SHAPE="$q" SCALE="$SCALE" PARTNERS="$WORK/partners.txt" >>"$WORK/$q.ceil"
+          if [ "$with_peer" = yes ]; then
+            WRK_EXTRA=(--timeout 10s)
+            run_wrk "http://127.0.0.1:$PORT_PEER" SHAPE="$q" SCALE="$SCALE" PARTNERS="$WORK/partners.txt" >>"$WORK/$q.peer"
+            WRK_EXTRA=()
+          fi
           ;;
         browser)
           run_wrk_browser "http://127.0.0.1:$PORT_ATP${QUERIES[$q]}" >>"$WORK/$q.atp"
@@ -207,6 +282,11 @@ measure() {
         *)
           run_wrk "http://127.0.0.1:$PORT_ATP${QUERIES[$q]}" >>"$WORK/$q.atp"
           run_wrk "http://127.0.0.1:$PORT_CEIL${QUERIES[$q]}" >>"$WORK/$q.ceil"
+          if [ "$with_peer" = yes ]; then
+            WRK_EXTRA=(--timeout 10s)
+            run_wrk "http://127.0.0.1:$PORT_PEER${QUERIES[$q]}" >>"$WORK/$q.peer"
+            WRK_EXTRA=()
+          fi
           ;;
       esac
     done
@@ -214,6 +294,11 @@ measure() {
       echo "$(wc -c <"$WORK/$q.enc") compressed ($(wc -c <"$WORK/$q.body"))" >"$WORK/$q.bytes"
     else
       wc -c <"$WORK/$q.body" | tr -d ' ' >"$WORK/$q.bytes"
+    fi
+    if [ "$with_peer" = yes ]; then
+      local pb
+      pb=$(wc -c <"$WORK/$q.peerbody" | tr -d ' ')
+      [ "$pb" = "$(cat "$WORK/$q.bytes")" ] || echo "$(cat "$WORK/$q.bytes") (peer $pb)" >"$WORK/$q.bytes"
     fi
   done
   local label
@@ -227,7 +312,11 @@ measure() {
   echo "### $label"
   echo
   echo "rows served: $ROWS; start-up to ready: $(printf '%.3f' "$startup") s; peak RSS sampled through the runs: $(peak_rss) MB"
-  table
+  if [ "$with_peer" = yes ]; then
+    echo "peer: FastAPI $("$VENV/bin/python" -c 'import fastapi; print(fastapi.__version__)') under uvicorn, one worker on core 0, same SQLite file, no response cache; wrk --timeout 10s against it"
+  fi
+  table "$with_peer"
+  if [ "$with_peer" = yes ]; then stop "$PEER_PID"; fi
   stop "$ceil_pid"
   stop "$ATP_PID"
   stop "$SAMPLER"

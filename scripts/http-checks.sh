@@ -50,7 +50,8 @@ echo "--- notebook check (pandas)"
 run_schemathesis() { # label, filter args...
   local label=$1; shift
   echo "--- schemathesis: $label (--max-examples $MAX_EXAMPLES)"
-  "$VENV/bin/schemathesis" --config-file scripts/schemathesis.toml run "$BASE/openapi.json" \
+  PYTHONPATH=scripts SCHEMATHESIS_HOOKS=schemathesis_hooks \
+    "$VENV/bin/schemathesis" --config-file scripts/schemathesis.toml run "$BASE/openapi.json" \
     --checks all --exclude-checks positive_data_acceptance \
     --max-examples "$MAX_EXAMPLES" \
     --header "Authorization: Bearer ci-write-token" \

@@ -20,6 +20,7 @@ use super::params::{
     IndicatorParam, Limit, List, MeasureParam, Offset, PageRequest, PartnerArg, PeriodArg, SortArg,
     Sortable, UnitsParam, Weighed,
 };
+use super::params::{FieldName, HeaderParam, IncludeParam, LangParam};
 use super::records::{Reason, reason, text, value, wire};
 use super::respond::{Envelope, SortValue, render_listing, sort_records};
 use crate::handlers::data_meta;
@@ -72,6 +73,10 @@ query_params! {
         limit: Option<Limit>,
         offset: Option<Offset>,
         format: Option<FormatParam>,
+        fields: Option<List<FieldName>>,
+        include: Option<List<IncludeParam>>,
+        lang: Option<LangParam>,
+        header: Option<HeaderParam>,
     }
 }
 
@@ -110,6 +115,10 @@ query_params! {
         limit: Option<Limit>,
         offset: Option<Offset>,
         format: Option<FormatParam>,
+        fields: Option<List<FieldName>>,
+        include: Option<List<IncludeParam>>,
+        lang: Option<LangParam>,
+        header: Option<HeaderParam>,
     }
 }
 
@@ -460,7 +469,7 @@ pub async fn list_decomposition(
                     .to_owned(),
             );
             meta.notes.extend(query_notes(ds, by));
-            render_listing(records, page, meta, params::chosen(q.format, accept)?)
+            render_listing(records, page, meta, crate::view!(model, q, accept)?)
         })
         .await
 }
@@ -620,7 +629,7 @@ pub async fn list_share_shifts(
             sort_records(&mut records, &order);
             let page = PageRequest::new(q.limit, q.offset);
             let meta = data_meta(model, ds, raw, ShareShiftQuery::NAMES, &sel, records.len());
-            render_listing(records, page, meta, params::chosen(q.format, accept)?)
+            render_listing(records, page, meta, crate::view!(model, q, accept)?)
         })
         .await
 }
@@ -677,6 +686,10 @@ query_params! {
         limit: Option<Limit>,
         offset: Option<Offset>,
         format: Option<FormatParam>,
+        fields: Option<List<FieldName>>,
+        include: Option<List<IncludeParam>>,
+        lang: Option<LangParam>,
+        header: Option<HeaderParam>,
     }
 }
 
@@ -849,7 +862,7 @@ pub async fn list_indicators(
             sort_records(&mut records, &order);
             let page = PageRequest::new(q.limit, q.offset);
             let meta = data_meta(model, ds, raw, IndicatorsQuery::NAMES, &sel, records.len());
-            render_listing(records, page, meta, params::chosen(q.format, accept)?)
+            render_listing(records, page, meta, crate::view!(model, q, accept)?)
         })
         .await
 }

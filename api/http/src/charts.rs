@@ -21,12 +21,9 @@ use super::params::{
 use super::respond::Rendered;
 use crate::query_params;
 
-/// The language of `lang=`.
-fn lang_of(p: Option<LangParam>) -> Lang {
-    match p {
-        Some(LangParam::Ko) => Lang::Ko,
-        _ => Lang::En,
-    }
+/// The language of `lang=`, else of the `Accept-Language` header.
+fn lang_of(p: Option<LangParam>, asked: &params::Asked) -> Lang {
+    crate::i18n::Language::chosen(p, asked.language).chart()
 }
 
 /// What a chart's labels say, in its language.
@@ -214,7 +211,7 @@ pub async fn chart_group_balances(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     state
-        .cached(&req, move |model, q: &GroupBalancesChartQuery, _raw, _| {
+        .cached(&req, move |model, q: &GroupBalancesChartQuery, _raw, asked| {
             let ds = dataset(
                 model,
                 q.dataset.as_ref(),
@@ -222,7 +219,7 @@ pub async fn chart_group_balances(
                 q.as_of.as_ref(),
             )?;
             let words = Words {
-                lang: lang_of(q.lang),
+                lang: lang_of(q.lang, &asked),
             };
             let partner = match &q.partner {
                 Some(p) => params::partner(model, p)?,
@@ -383,104 +380,107 @@ pub async fn chart_partner_shares(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     state
-        .cached(&req, move |model, q: &PartnerSharesChartQuery, _raw, _| {
-            let ds = dataset(
-                model,
-                q.dataset.as_ref(),
-                q.vintage.as_ref(),
-                q.as_of.as_ref(),
-            )?;
-            let words = Words {
-                lang: lang_of(q.lang),
-            };
-            let group = q.group.unwrap_or(GroupId::All);
-            let flow = q.flow.flow();
-            let (from, to) = two_periods(ds, q.frequency, q.from, q.to)?;
-            let sel = Selection {
-                groups: Some(vec![group]),
-                partners: None,
-                frequency: from.frequency(),
-                periods: PeriodFilter::List(vec![from, to]),
-            };
-            let rows = query::shares(model, ds, flow, &sel);
-            // The partners ranked at the end period (never an aggregate
-            // beside its members), the twelve largest.
-            let mut partners: Vec<(PartnerCode, f64)> = rows
-                .iter()
-                .filter(|r| r.period == to && r.rank.is_some())
-                .filter_map(|r| r.share_pct.ok().map(|s| (r.partner, s)))
-                .collect();
-            partners.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            partners.truncate(12);
-            let share = |p: PartnerCode, at: Period| {
-                rows.iter()
-                    .find(|r| r.partner == p && r.period == at)
-                    .and_then(|r| r.share_pct.ok())
-            };
-            let series: Vec<BarSeries> = [from, to]
-                .iter()
-                .map(|&at| BarSeries {
-                    name: words.period(at),
-                    values: partners.iter().map(|&(p, _)| share(p, at)).collect(),
-                })
-                .collect();
-            let categories: Vec<String> = partners
-                .iter()
-                .map(|&(p, _)| words.partner(model, p))
-                .collect();
-            let (gname, fname) = (words.group(group), words.flow(flow.as_str()));
-            let title = if words.ko() {
-                format!(
-                    "미국 {gname} {fname}의 상대국별 비중, {}과 {}",
-                    words.period(from),
-                    words.period(to)
-                )
-            } else {
-                format!("Partners' shares of US {gname} {fname}, {from} and {to}")
-            };
-            let units = if words.ko() {
-                "단위: 세계 전체 대비 %"
-            } else {
-                "percent of the world total"
-            };
-            let desc = partners
-                .iter()
-                .map(|&(p, _)| {
-                    let f = |at| {
-                        share(p, at).map_or("-".to_owned(), |v| {
-                            format!("{}%", charts::format_number(v, 1))
-                        })
-                    };
+        .cached(
+            &req,
+            move |model, q: &PartnerSharesChartQuery, _raw, asked| {
+                let ds = dataset(
+                    model,
+                    q.dataset.as_ref(),
+                    q.vintage.as_ref(),
+                    q.as_of.as_ref(),
+                )?;
+                let words = Words {
+                    lang: lang_of(q.lang, &asked),
+                };
+                let group = q.group.unwrap_or(GroupId::All);
+                let flow = q.flow.flow();
+                let (from, to) = two_periods(ds, q.frequency, q.from, q.to)?;
+                let sel = Selection {
+                    groups: Some(vec![group]),
+                    partners: None,
+                    frequency: from.frequency(),
+                    periods: PeriodFilter::List(vec![from, to]),
+                };
+                let rows = query::shares(model, ds, flow, &sel);
+                // The partners ranked at the end period (never an aggregate
+                // beside its members), the twelve largest.
+                let mut partners: Vec<(PartnerCode, f64)> = rows
+                    .iter()
+                    .filter(|r| r.period == to && r.rank.is_some())
+                    .filter_map(|r| r.share_pct.ok().map(|s| (r.partner, s)))
+                    .collect();
+                partners.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                partners.truncate(12);
+                let share = |p: PartnerCode, at: Period| {
+                    rows.iter()
+                        .find(|r| r.partner == p && r.period == at)
+                        .and_then(|r| r.share_pct.ok())
+                };
+                let series: Vec<BarSeries> = [from, to]
+                    .iter()
+                    .map(|&at| BarSeries {
+                        name: words.period(at),
+                        values: partners.iter().map(|&(p, _)| share(p, at)).collect(),
+                    })
+                    .collect();
+                let categories: Vec<String> = partners
+                    .iter()
+                    .map(|&(p, _)| words.partner(model, p))
+                    .collect();
+                let (gname, fname) = (words.group(group), words.flow(flow.as_str()));
+                let title = if words.ko() {
                     format!(
-                        "{}: {} {}, {} {}",
-                        words.partner(model, p),
+                        "미국 {gname} {fname}의 상대국별 비중, {}과 {}",
                         words.period(from),
-                        f(from),
-                        words.period(to),
-                        f(to)
+                        words.period(to)
                     )
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
-            let href = format!(
-                "/v1/shares?dataset={}&flow={}&group={}&period={from},{to}&format=csv",
-                ds.id(),
-                flow.as_str(),
-                group.as_str()
-            );
-            Ok(svg(charts::bars(&Bars {
-                frame: Frame {
-                    lang: words.lang,
-                    title,
-                    desc: format!("{units}. {desc}."),
-                    units: units.to_owned(),
-                    source: words.source(ds),
-                    data_href: href,
-                },
-                categories,
-                series,
-            })))
-        })
+                } else {
+                    format!("Partners' shares of US {gname} {fname}, {from} and {to}")
+                };
+                let units = if words.ko() {
+                    "단위: 세계 전체 대비 %"
+                } else {
+                    "percent of the world total"
+                };
+                let desc = partners
+                    .iter()
+                    .map(|&(p, _)| {
+                        let f = |at| {
+                            share(p, at).map_or("-".to_owned(), |v| {
+                                format!("{}%", charts::format_number(v, 1))
+                            })
+                        };
+                        format!(
+                            "{}: {} {}, {} {}",
+                            words.partner(model, p),
+                            words.period(from),
+                            f(from),
+                            words.period(to),
+                            f(to)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let href = format!(
+                    "/v1/shares?dataset={}&flow={}&group={}&period={from},{to}&format=csv",
+                    ds.id(),
+                    flow.as_str(),
+                    group.as_str()
+                );
+                Ok(svg(charts::bars(&Bars {
+                    frame: Frame {
+                        lang: words.lang,
+                        title,
+                        desc: format!("{units}. {desc}."),
+                        units: units.to_owned(),
+                        source: words.source(ds),
+                        data_href: href,
+                    },
+                    categories,
+                    series,
+                })))
+            },
+        )
         .await
 }
 
@@ -563,7 +563,7 @@ pub async fn chart_series(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     state
-        .cached(&req, move |model, q: &SeriesChartQuery, _raw, _| {
+        .cached(&req, move |model, q: &SeriesChartQuery, _raw, asked| {
             let ds = dataset(
                 model,
                 q.dataset.as_ref(),
@@ -571,7 +571,7 @@ pub async fn chart_series(
                 q.as_of.as_ref(),
             )?;
             let words = Words {
-                lang: lang_of(q.lang),
+                lang: lang_of(q.lang, &asked),
             };
             let group = q.group.unwrap_or(GroupId::All);
             let periods = params::periods(ds, q.frequency, None, None, q.from, q.to)?;
@@ -884,10 +884,10 @@ pub async fn chart_waterfall(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     state
-        .cached(&req, move |model, q: &WaterfallChartQuery, _raw, _| {
+        .cached(&req, move |model, q: &WaterfallChartQuery, _raw, asked| {
             let ds = dataset(model, q.dataset.as_ref(), q.vintage.as_ref(), q.as_of.as_ref())?;
             let words = Words {
-                lang: lang_of(q.lang),
+                lang: lang_of(q.lang, &asked),
             };
             let (from, to) = two_periods(ds, q.frequency, q.from, q.to)?;
             let by = match q.by {

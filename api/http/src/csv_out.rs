@@ -147,10 +147,14 @@ fn not_a_struct() -> CsvError {
     CsvError("a CSV record must be a struct of scalar fields".to_owned())
 }
 
-/// Writes `records` as CSV: the header row (the first record's field names)
-/// and one row each. Nothing but the header when there are no records and
+/// Writes `records` as CSV: the header row (the first record's field names,
+/// through `label`) and one row each. Nothing but the header when there are no records and
 /// `header` can name the fields.
-pub fn write_records<T: Serialize>(records: &[T], out: &mut Vec<u8>) -> Result<(), CsvError> {
+pub fn write_records<T: Serialize>(
+    records: &[T],
+    out: &mut Vec<u8>,
+    label: impl Fn(&'static str) -> &'static str,
+) -> Result<(), CsvError> {
     let Some(first) = records.first() else {
         return Ok(());
     };
@@ -160,7 +164,7 @@ pub fn write_records<T: Serialize>(records: &[T], out: &mut Vec<u8>) -> Result<(
         if i > 0 {
             out.push(b',');
         }
-        write_text(out, name, false);
+        write_text(out, label(name), false);
     }
     out.push(b'\n');
     for r in records {
@@ -494,7 +498,7 @@ mod tests {
 
     fn csv(rows: &[Row<'_>]) -> String {
         let mut out = Vec::new();
-        write_records(rows, &mut out).unwrap();
+        write_records(rows, &mut out, |n| n).unwrap();
         String::from_utf8(out).unwrap()
     }
 

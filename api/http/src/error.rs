@@ -8,6 +8,8 @@ use atp_core::error::echo;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::i18n::Language;
+
 /// An error as the client sees it.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
@@ -145,6 +147,109 @@ impl ApiError {
         }
     }
 
+    /// The problem document of this error, in `language` (the type,
+    /// status and fields are the same in every language).
+    pub fn problem(&self, language: Language) -> Problem {
+        let status = self.status_code();
+        let (parameter, value, allowed, detail) = match self {
+            // Values are repeated at most MAX_ECHO_CHARS characters long: a
+            // 60 KB bad value must not come back twice.
+            ApiError::InvalidParameter {
+                parameter,
+                value,
+                allowed,
+                expected,
+            } => {
+                let (parameter, value) = (echo(parameter), echo(value));
+                let detail = format!("invalid {parameter} {value:?}: {expected}");
+                (
+                    Some(parameter),
+                    Some(value),
+                    (!allowed.is_empty()).then(|| allowed.clone()),
+                    detail,
+                )
+            }
+            ApiError::InvalidBody {
+                pointer,
+                value,
+                expected,
+                allowed,
+                ..
+            } => {
+                let value = value.as_deref().map(echo);
+                let detail = match &value {
+                    Some(v) => format!("invalid {pointer:?} {v:?}: {expected}"),
+                    None => format!("invalid {pointer:?}: {expected}"),
+                };
+                (
+                    None,
+                    value,
+                    (!allowed.is_empty()).then(|| allowed.clone()),
+                    detail,
+                )
+            }
+            ApiError::NotFound { detail, id, .. } => (None, Some(id.clone()), None, detail.clone()),
+            ApiError::NotAcceptable { accept, offered } => (
+                Some("Accept".to_owned()),
+                Some(echo(accept)),
+                Some(offered.clone()),
+                format!(
+                    "the Accept header {:?} names no representation this endpoint gives: {}",
+                    echo(accept),
+                    offered.join(", ")
+                ),
+            ),
+            ApiError::InvalidUpload(e) => (None, e.value.clone(), None, self.to_string()),
+            ApiError::Internal(_) => (
+                None,
+                None,
+                None,
+                "the service failed to answer; the error is logged".to_owned(),
+            ),
+            _ => (None, None, None, self.to_string()),
+        };
+        let (title, detail) = match language {
+            Language::En => (self.title().to_owned(), detail),
+            Language::Ko => (
+                crate::i18n::title_ko(self).to_owned(),
+                crate::i18n::detail_ko(self, parameter.as_deref(), value.as_deref()),
+            ),
+        };
+        Problem {
+            r#type: format!("/problems/{}", self.slug()),
+            title,
+            status: status.as_u16(),
+            detail,
+            parameter,
+            value,
+            allowed,
+            have: match self {
+                ApiError::Unprocessable { have, .. } => *have,
+                _ => None,
+            },
+            need: match self {
+                ApiError::Unprocessable { need, .. } => *need,
+                _ => None,
+            },
+            file: match self {
+                ApiError::InvalidUpload(e) => Some(e.file.clone()),
+                _ => None,
+            },
+            field: match self {
+                ApiError::InvalidUpload(e) => e.field.clone(),
+                _ => None,
+            },
+            row: match self {
+                ApiError::InvalidUpload(e) => e.row,
+                _ => None,
+            },
+            pointer: match self {
+                ApiError::InvalidBody { pointer, .. } => Some(echo(pointer)),
+                _ => None,
+            },
+        }
+    }
+
     fn slug(&self) -> &'static str {
         match self {
             ApiError::InvalidParameter { .. } => "invalid-parameter",
@@ -267,99 +372,10 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        let (parameter, value, allowed, detail) = match self {
-            // Values are repeated at most MAX_ECHO_CHARS characters long: a
-            // 60 KB bad value must not come back twice.
-            ApiError::InvalidParameter {
-                parameter,
-                value,
-                allowed,
-                expected,
-            } => {
-                let (parameter, value) = (echo(parameter), echo(value));
-                let detail = format!("invalid {parameter} {value:?}: {expected}");
-                (
-                    Some(parameter),
-                    Some(value),
-                    (!allowed.is_empty()).then(|| allowed.clone()),
-                    detail,
-                )
-            }
-            ApiError::InvalidBody {
-                pointer,
-                value,
-                expected,
-                allowed,
-                ..
-            } => {
-                let value = value.as_deref().map(echo);
-                let detail = match &value {
-                    Some(v) => format!("invalid {pointer:?} {v:?}: {expected}"),
-                    None => format!("invalid {pointer:?}: {expected}"),
-                };
-                (
-                    None,
-                    value,
-                    (!allowed.is_empty()).then(|| allowed.clone()),
-                    detail,
-                )
-            }
-            ApiError::NotFound { detail, id, .. } => (None, Some(id.clone()), None, detail.clone()),
-            ApiError::NotAcceptable { accept, offered } => (
-                Some("Accept".to_owned()),
-                Some(echo(accept)),
-                Some(offered.clone()),
-                format!(
-                    "the Accept header {:?} names no representation this endpoint gives: {}",
-                    echo(accept),
-                    offered.join(", ")
-                ),
-            ),
-            ApiError::InvalidUpload(e) => (None, e.value.clone(), None, self.to_string()),
-            ApiError::Internal(cause) => {
-                tracing::error!(error.cause = %cause, "internal error");
-                (
-                    None,
-                    None,
-                    None,
-                    "the service failed to answer; the error is logged".to_owned(),
-                )
-            }
-            _ => (None, None, None, self.to_string()),
-        };
-        let problem = Problem {
-            r#type: format!("/problems/{}", self.slug()),
-            title: self.title().to_owned(),
-            status: status.as_u16(),
-            detail,
-            parameter,
-            value,
-            allowed,
-            have: match self {
-                ApiError::Unprocessable { have, .. } => *have,
-                _ => None,
-            },
-            need: match self {
-                ApiError::Unprocessable { need, .. } => *need,
-                _ => None,
-            },
-            file: match self {
-                ApiError::InvalidUpload(e) => Some(e.file.clone()),
-                _ => None,
-            },
-            field: match self {
-                ApiError::InvalidUpload(e) => e.field.clone(),
-                _ => None,
-            },
-            row: match self {
-                ApiError::InvalidUpload(e) => e.row,
-                _ => None,
-            },
-            pointer: match self {
-                ApiError::InvalidBody { pointer, .. } => Some(echo(pointer)),
-                _ => None,
-            },
-        };
+        if let ApiError::Internal(cause) = self {
+            tracing::error!(error.cause = %cause, "internal error");
+        }
+        let problem = self.problem(Language::En);
         let mut response = HttpResponse::build(status);
         response.insert_header((
             header::CONTENT_TYPE,
@@ -390,7 +406,7 @@ impl ResponseError for ApiError {
 /// `/docs`, a body actix could not read): the observability middleware
 /// turns every such error response into one, so that every error the
 /// service answers is problem+json.
-pub fn problem_for_status(status: StatusCode, detail: Option<&str>) -> Vec<u8> {
+pub fn problem_for_status(status: StatusCode, detail: Option<&str>, language: Language) -> Vec<u8> {
     let title = status.canonical_reason().unwrap_or("Error");
     let slug: String = title
         .chars()
@@ -407,9 +423,17 @@ pub fn problem_for_status(status: StatusCode, detail: Option<&str>) -> Vec<u8> {
         .filter(|d| !d.is_empty())
         .map(echo)
         .unwrap_or_else(|| title.to_lowercase());
+    let (title, detail) = match language {
+        Language::En => (title.to_owned(), detail),
+        // actix's own text stays English, after the Korean title.
+        Language::Ko => {
+            let ko = crate::i18n::status_title_ko(status.as_u16());
+            (ko.to_owned(), format!("{ko}: {detail}"))
+        }
+    };
     let problem = Problem {
         r#type: format!("/problems/{slug}"),
-        title: title.to_owned(),
+        title,
         status: status.as_u16(),
         detail,
         parameter: None,
@@ -675,7 +699,7 @@ mod tests {
         ] {
             let status = StatusCode::from_u16(status).unwrap();
             let p: serde_json::Value =
-                serde_json::from_slice(&problem_for_status(status, None)).unwrap();
+                serde_json::from_slice(&problem_for_status(status, None, Language::En)).unwrap();
             let slug = p["type"]
                 .as_str()
                 .unwrap()

@@ -25,6 +25,7 @@ use super::params::{
     self, DatasetArg, DateArg, FormatParam, FrequencyParam, FromQuery, Limit, List, ListItem,
     MeasureParam, Offset, PageRequest, PartnerArg, PeriodArg, Scalar, Weighed,
 };
+use super::params::{FieldName, HeaderParam, IncludeParam, LangParam};
 use super::records::{Reason, wire};
 use super::respond::{Envelope, Notice, render_listing};
 use crate::query_params;
@@ -85,6 +86,10 @@ query_params! {
         limit: Option<Limit>,
         offset: Option<Offset>,
         format: Option<FormatParam>,
+        fields: Option<List<FieldName>>,
+        include: Option<List<IncludeParam>>,
+        lang: Option<LangParam>,
+        header: Option<HeaderParam>,
     }
 }
 
@@ -816,7 +821,7 @@ pub async fn list_forecasts(
             m.frequency = Some(frequency.as_str());
             let rows = query::forecast::forecast(model, ds, &request)
                 .map_err(|e| forecast_error(e, &series, frequency, until))?;
-            let format = params::chosen(q.format, accept)?;
+            let view = crate::view!(model, q, accept)?;
             let page = PageRequest::new(q.limit, q.offset);
             let Some(rows) = rows else {
                 let sel = Selection {
@@ -830,7 +835,7 @@ pub async fn list_forecasts(
                     code,
                     detail: format!("no {} values: {detail}", request.measure.as_str()),
                 });
-                return render_listing(Vec::<ForecastRecord>::new(), page, m, format);
+                return render_listing(Vec::<ForecastRecord>::new(), page, m, view);
             };
             m.notes = notes(&rows);
             let citation = format!(
@@ -845,7 +850,7 @@ pub async fn list_forecasts(
                 rows.history_last
             );
             let records = records(ds, &rows, request.method, &citation);
-            render_listing(records, page, m, format)
+            render_listing(records, page, m, view)
         })
         .await
 }

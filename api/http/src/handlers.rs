@@ -16,6 +16,7 @@ use super::params::{
     MeasureParam, Offset, PageRequest, PartnerArg, PeriodArg, RawQuery, RollingParam, SortArg,
     UnitsParam, Weighed, selection_weight,
 };
+use super::params::{FieldName, HeaderParam, IncludeParam, LangParam};
 use super::respond::Rendered;
 use super::respond::{
     Coverage, Envelope, Meta, Notice, Single, TransformMeta, render_listing, render_single,
@@ -103,6 +104,10 @@ query_params! {
         offset: Option<Offset>,
         /// `json` (default) or `csv`; `Accept: text/csv` also selects CSV.
         format: Option<FormatParam>,
+        fields: Option<List<FieldName>>,
+        include: Option<List<IncludeParam>>,
+        lang: Option<LangParam>,
+        header: Option<HeaderParam>,
     }
 }
 
@@ -143,6 +148,10 @@ query_params! {
         limit: Option<Limit>,
         offset: Option<Offset>,
         format: Option<FormatParam>,
+        fields: Option<List<FieldName>>,
+        include: Option<List<IncludeParam>>,
+        lang: Option<LangParam>,
+        header: Option<HeaderParam>,
     }
 }
 
@@ -179,6 +188,10 @@ query_params! {
         limit: Option<Limit>,
         offset: Option<Offset>,
         format: Option<FormatParam>,
+        fields: Option<List<FieldName>>,
+        include: Option<List<IncludeParam>>,
+        lang: Option<LangParam>,
+        header: Option<HeaderParam>,
     }
 }
 
@@ -213,6 +226,10 @@ query_params! {
         limit: Option<Limit>,
         offset: Option<Offset>,
         format: Option<FormatParam>,
+        fields: Option<List<FieldName>>,
+        include: Option<List<IncludeParam>>,
+        lang: Option<LangParam>,
+        header: Option<HeaderParam>,
     }
 }
 
@@ -239,6 +256,10 @@ query_params! {
         /// Read the vintage that was the latest on this date (YYYY-MM-DD).
         as_of: Option<DateArg>,
         format: Option<FormatParam>,
+        fields: Option<List<FieldName>>,
+        include: Option<List<IncludeParam>>,
+        lang: Option<LangParam>,
+        header: Option<HeaderParam>,
     }
 }
 
@@ -279,6 +300,10 @@ query_params! {
         limit: Option<Limit>,
         offset: Option<Offset>,
         format: Option<FormatParam>,
+        fields: Option<List<FieldName>>,
+        include: Option<List<IncludeParam>>,
+        lang: Option<LangParam>,
+        header: Option<HeaderParam>,
     }
 }
 
@@ -319,6 +344,10 @@ query_params! {
         limit: Option<Limit>,
         offset: Option<Offset>,
         format: Option<FormatParam>,
+        fields: Option<List<FieldName>>,
+        include: Option<List<IncludeParam>>,
+        lang: Option<LangParam>,
+        header: Option<HeaderParam>,
     }
 }
 
@@ -334,6 +363,10 @@ query_params! {
         /// `annual` or `monthly` (default: both).
         frequency: Option<FrequencyParam>,
         format: Option<FormatParam>,
+        fields: Option<List<FieldName>>,
+        include: Option<List<IncludeParam>>,
+        lang: Option<LangParam>,
+        header: Option<HeaderParam>,
     }
 }
 
@@ -343,6 +376,10 @@ query_params! {
         #[example = "kiat-2026-04"]
         dataset: Option<DatasetArg>,
         format: Option<FormatParam>,
+        fields: Option<List<FieldName>>,
+        include: Option<List<IncludeParam>>,
+        lang: Option<LangParam>,
+        header: Option<HeaderParam>,
     }
 }
 
@@ -350,6 +387,10 @@ query_params! {
     /// Parameters of reference listings.
     pub struct FormatOnlyQuery {
         format: Option<FormatParam>,
+        fields: Option<List<FieldName>>,
+        include: Option<List<IncludeParam>>,
+        lang: Option<LangParam>,
+        header: Option<HeaderParam>,
     }
 }
 
@@ -574,7 +615,7 @@ pub(crate) fn data_meta(
 // ---------------------------------------------------------------------------
 // Reference data
 
-fn group_record(id: GroupId) -> GroupRecord {
+pub(crate) fn group_record(id: GroupId) -> GroupRecord {
     match id {
         GroupId::All => GroupRecord {
             id: "all",
@@ -645,7 +686,7 @@ pub async fn list_groups(
                 offset: 0,
             };
             let meta = meta(model, None, raw, FormatOnlyQuery::NAMES, &[]);
-            render_listing(records, page, meta, params::chosen(q.format, accept)?)
+            render_listing(records, page, meta, crate::view!(model, q, accept)?)
         })
         .await
 }
@@ -708,7 +749,7 @@ pub async fn list_partners(
                 model.partners().iter().map(PartnerRecord::new).collect();
             let page = PageRequest::all(records.len());
             let meta = meta(model, None, raw, FormatOnlyQuery::NAMES, &[]);
-            render_listing(records, page, meta, params::chosen(q.format, accept)?)
+            render_listing(records, page, meta, crate::view!(model, q, accept)?)
         })
         .await
 }
@@ -775,7 +816,7 @@ pub async fn list_years(
                 .collect();
             let page = PageRequest::all(records.len());
             let meta = meta(model, Some(ds), raw, DatasetOnlyQuery::NAMES, &[]);
-            render_listing(records, page, meta, params::chosen(q.format, accept)?)
+            render_listing(records, page, meta, crate::view!(model, q, accept)?)
         })
         .await
 }
@@ -827,7 +868,7 @@ pub async fn list_periods(
             let page = PageRequest::all(records.len());
             let mut meta = meta(model, Some(ds), raw, PeriodsQuery::NAMES, &[]);
             meta.frequency = q.frequency.map(|f| f.as_str());
-            render_listing(records, page, meta, params::chosen(q.format, accept)?)
+            render_listing(records, page, meta, crate::view!(model, q, accept)?)
         })
         .await
 }
@@ -851,15 +892,15 @@ pub async fn list_datasets(
 ) -> Result<HttpResponse, ApiError> {
     state
         .cached(&req, move |model, q: &FormatOnlyQuery, raw, accept| {
-            let format = params::chosen(q.format, accept)?;
-            if format == params::Format::Csv && q.format.is_none() {
+            let view = crate::view!(model, q, accept)?;
+            if view.format == params::Format::Csv && q.format.is_none() {
                 // Asked for by the Accept header alone: JSON or nothing.
                 return Err(ApiError::NotAcceptable {
                     accept: "text/csv".to_owned(),
                     offered: vec!["application/json".to_owned()],
                 });
             }
-            if format == params::Format::Csv {
+            if view.format == params::Format::Csv {
                 return Err(ApiError::invalid(
                     "format",
                     "csv",
@@ -871,7 +912,7 @@ pub async fn list_datasets(
             // Each dataset described by its latest vintage.
             let page = PageRequest::all(records.len());
             let meta = meta(model, None, raw, FormatOnlyQuery::NAMES, &[]);
-            render_listing(records, page, meta, format)
+            render_listing(records, page, meta, view)
         })
         .await
 }
@@ -947,7 +988,7 @@ pub async fn list_dataset_vintages(
                 FormatOnlyQuery::NAMES,
                 &[],
             );
-            render_listing(records, page, meta, params::chosen(q.format, accept)?)
+            render_listing(records, page, meta, crate::view!(model, q, accept)?)
         })
         .await
 }
@@ -1063,7 +1104,7 @@ async fn list_flow(
             let page = PageRequest::new(q.limit, q.offset);
             let mut meta = data_meta(model, ds, raw, DataQuery::NAMES, &sel, records.len());
             meta.transform = transform_meta(&transform);
-            render_listing(records, page, meta, params::chosen(q.format, accept)?)
+            render_listing(records, page, meta, crate::view!(model, q, accept)?)
         })
         .await
 }
@@ -1154,7 +1195,7 @@ pub async fn list_balances(
             let page = PageRequest::new(q.limit, q.offset);
             let mut meta = data_meta(model, ds, raw, DataQuery::NAMES, &sel, records.len());
             meta.transform = transform_meta(&transform);
-            render_listing(records, page, meta, params::chosen(q.format, accept)?)
+            render_listing(records, page, meta, crate::view!(model, q, accept)?)
         })
         .await
 }
@@ -1208,7 +1249,7 @@ pub async fn list_growth(
                 ..sel.clone()
             };
             let meta = data_meta(model, ds, raw, GrowthQuery::NAMES, &periods, records.len());
-            render_listing(records, page, meta, params::chosen(q.format, accept)?)
+            render_listing(records, page, meta, crate::view!(model, q, accept)?)
         })
         .await
 }
@@ -1260,7 +1301,7 @@ pub async fn list_shares(
             sort_records(&mut records, &order);
             let page = PageRequest::new(q.limit, q.offset);
             let meta = data_meta(model, ds, raw, SharesQuery::NAMES, &sel, records.len());
-            render_listing(records, page, meta, params::chosen(q.format, accept)?)
+            render_listing(records, page, meta, crate::view!(model, q, accept)?)
         })
         .await
 }
@@ -1319,7 +1360,7 @@ pub async fn list_concentration(
                 &sel,
                 records.len(),
             );
-            render_listing(records, page, meta, params::chosen(q.format, accept)?)
+            render_listing(records, page, meta, crate::view!(model, q, accept)?)
         })
         .await
 }
@@ -1351,7 +1392,7 @@ pub async fn find_partner_profile(
     let code = code.into_inner();
     state
         .cached(&req, move |model, q: &ProfileQuery, raw, accept| {
-            let format = params::chosen(q.format, accept)?;
+            let view = crate::view!(model, q, accept)?;
             let partner = model
                 .parse_partner(&code)
                 .map_err(|_| ApiError::no_partner(&code))?;
@@ -1368,7 +1409,7 @@ pub async fn find_partner_profile(
                     Vec::<ProfileRecord>::new(),
                     PageRequest::new(None, None),
                     meta,
-                    format,
+                    view,
                 );
             };
             let rows = query::profile(model, ds, partner, year, base);
@@ -1378,7 +1419,7 @@ pub async fn find_partner_profile(
             let extra = [("year", year.to_string()), ("base_year", base.to_string())];
             let mut meta = meta(model, Some(ds), raw, ProfileQuery::NAMES, &extra);
             meta.frequency = Some(year.frequency().as_str());
-            render_listing(records, page, meta, format)
+            render_listing(records, page, meta, view)
         })
         .await
 }
@@ -1487,7 +1528,7 @@ pub async fn list_revisions(
                 counts.only_first,
                 older.vintage()
             ));
-            render_listing(records, page, meta, params::chosen(q.format, accept)?)
+            render_listing(records, page, meta, crate::view!(model, q, accept)?)
         })
         .await
 }
@@ -1560,7 +1601,7 @@ pub async fn list_comparison(
             ));
             meta.notes
                 .extend(query::comparison::coverage_notes(ds, against));
-            render_listing(records, page, meta, params::chosen(q.format, accept)?)
+            render_listing(records, page, meta, crate::view!(model, q, accept)?)
         })
         .await
 }

@@ -21,10 +21,7 @@ impl Text {
 
 /// `GET /`: the landing page.
 pub async fn landing_page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let ko = req
-        .query_string()
-        .split('&')
-        .any(|p| p.eq_ignore_ascii_case("lang=ko"));
+    let ko = crate::i18n::Language::of_request(&req).is_ko();
     let t = Text { ko };
     let model = state.model.load();
     let lang = if ko { "ko" } else { "en" };

@@ -12,7 +12,10 @@ mod encoding;
 pub mod error;
 pub mod forecasts;
 mod handlers;
+pub mod i18n;
+mod labels;
 mod landing;
+mod messages_ko;
 mod observe;
 pub mod params;
 pub mod records;
@@ -21,6 +24,7 @@ mod scenarios;
 mod server;
 mod settings;
 mod spec;
+pub mod view;
 mod writes;
 
 use std::sync::Arc;
@@ -148,23 +152,24 @@ impl AppState {
     pub async fn cached<Q, F>(&self, req: &HttpRequest, render: F) -> Result<HttpResponse, ApiError>
     where
         Q: FromQuery + Weighed + Send + 'static,
-        F: FnOnce(&ReadModel, &Q, &RawQuery, params::Accepted) -> Result<Rendered, ApiError>
+        F: FnOnce(&ReadModel, &Q, &RawQuery, params::Asked) -> Result<Rendered, ApiError>
             + Send
             + 'static,
     {
         let model = self.model.load();
         // The key holds what decides the response: the URL and, when the URL
         // names no format, the format the Accept header chooses.
-        let accept = params::format_from_accept(req);
+        let accept = params::Asked::of(req);
         let key = CacheKeyRef {
             version: model.version,
-            accept_csv: accept == params::Accepted::Format(Format::Csv),
+            accept_csv: accept.format == params::Accepted::Format(Format::Csv),
+            korean: accept.language.is_ko(),
             uri: req.uri().path_and_query().map_or("", |p| p.as_str()),
         };
         // An Accept header that takes neither JSON nor CSV is not answered
         // from the cache (a listing refuses it with 406; a chart draws).
         if let Some(cache) = &self.cache
-            && !matches!(accept, params::Accepted::Neither(_))
+            && !matches!(accept.format, params::Accepted::Neither(_))
             && let Some(hit) = cache.get(&key)
         {
             return Ok(respond(
@@ -250,7 +255,14 @@ impl AppState {
 and year: imports, exports, balances, growth, shares and concentration, in whole US dollars, \
 each value with its provenance (dataset, reported or derived, citation).\n\n\
 Listings return `{\"data\": [...], \"page\": {...}, \"meta\": {...}}` as JSON, or the same \
-records as CSV with `?format=csv` or `Accept: text/csv`. Errors are `application/problem+json`.",
+records as CSV with `?format=csv` or `Accept: text/csv`. Errors are `application/problem+json`.\n\n\
+Lean answers: `fields=partner,value_usd` keeps only those fields of each record; \
+`include=names` puts `group_name` and `partner_name` beside the codes.\n\n\
+**한국어 (Korean)**: add `lang=ko` to any URL, or send `Accept-Language: ko`, for Korean names \
+of groups and partners (with `include=names`), Korean problem titles and details, Korean chart \
+labels, and, with `format=csv&header=labels`, Korean column labels in CSV. \
+예: `/v1/imports?partner=KR&include=names&lang=ko`. Codes, field names and values never change \
+with the language.",
         license(name = "MIT", identifier = "MIT"),
     ),
     tags(
@@ -273,6 +285,7 @@ records as CSV with `?format=csv` or `Accept: text/csv`. Errors are `application
         params::DecomposeByParam,
         params::IndicatorParam,
         params::LangParam,
+        params::HeaderParam,
         params::WaterfallBy,
         params::DownloadFormat,
         scenarios::ScenarioBody,

@@ -18,7 +18,9 @@ use std::time::{Instant, SystemTime};
 use actix_web::body::{BodySize, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
-use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
+use actix_web::http::header::{
+    CONTENT_ENCODING, CONTENT_LANGUAGE, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue,
+};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 use prometheus::{
@@ -28,6 +30,7 @@ use prometheus::{
 use tracing::Instrument as _;
 
 use super::AppState;
+use crate::i18n::Language;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -425,8 +428,14 @@ pub async fn observe_request(
         let v = v.as_bytes();
         v.starts_with(b"application/problem+json") || v.starts_with(b"application/json")
     });
-    let mut response = if (status.is_client_error() || status.is_server_error()) && !is_json {
+    let is_error = status.is_client_error() || status.is_server_error();
+    let mut response = if is_error && !is_json {
         as_problem(response).await.map_into_right_body()
+    } else if is_error {
+        match in_korean(response) {
+            Ok(korean) => korean.map_into_right_body(),
+            Err(response) => response.map_into_left_body(),
+        }
     } else {
         response.map_into_left_body()
     };
@@ -434,11 +443,40 @@ pub async fn observe_request(
     Ok(response)
 }
 
+/// An `ApiError`'s problem again in Korean, when the request asks for
+/// Korean (`lang=ko`, or `Accept-Language` preferring it): same status and
+/// headers, the body in Korean (`Content-Language: ko`). Any other response
+/// is given back.
+fn in_korean<B>(response: ServiceResponse<B>) -> Result<ServiceResponse, ServiceResponse<B>> {
+    if Language::of_request(response.request()) != Language::Ko {
+        return Err(response);
+    }
+    let Some(problem) = response
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<crate::error::ApiError>())
+        .map(|e| e.problem(Language::Ko))
+    else {
+        return Err(response);
+    };
+    let (req, res) = response.into_parts();
+    let mut builder = HttpResponse::build(res.status());
+    for (name, value) in res.headers() {
+        if name != CONTENT_LENGTH && name != CONTENT_ENCODING {
+            builder.append_header((name.clone(), value.clone()));
+        }
+    }
+    builder.insert_header((CONTENT_LANGUAGE, Language::Ko.header()));
+    let body = serde_json::to_vec(&problem).unwrap_or_default();
+    Ok(ServiceResponse::new(req, builder.body(body)))
+}
+
 /// An error response rewritten as problem+json: same status and headers
 /// (`Allow`, `Retry-After`, CORS), a problem document for a body, with the
 /// original text as its detail when it was short text.
 async fn as_problem<B: MessageBody>(response: ServiceResponse<B>) -> ServiceResponse {
     let (req, res) = response.into_parts();
+    let language = Language::of_request(&req);
     let status = res.status();
     let is_text = res
         .headers()
@@ -469,7 +507,10 @@ async fn as_problem<B: MessageBody>(response: ServiceResponse<B>) -> ServiceResp
         actix_web::http::header::CACHE_CONTROL,
         HeaderValue::from_static("no-store"),
     ));
-    let problem = crate::error::problem_for_status(status, detail.as_deref());
+    if language == Language::Ko {
+        builder.insert_header((CONTENT_LANGUAGE, Language::Ko.header()));
+    }
+    let problem = crate::error::problem_for_status(status, detail.as_deref(), language);
     ServiceResponse::new(req, builder.body(problem))
 }
 

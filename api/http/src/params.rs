@@ -46,15 +46,25 @@ impl RawQuery {
                 )
             })?;
         for (name, value) in &pairs {
+            // `lang` is taken everywhere: it chooses the language of the
+            // problems (and of names and labels where the endpoint has them).
+            if name == "lang" && !allowed.contains(&"lang") {
+                <LangParam as Scalar>::parse("lang", value)?;
+                continue;
+            }
             if !allowed.contains(&name.as_str()) {
+                let mut taken: Vec<&str> = allowed.to_vec();
+                if !taken.contains(&"lang") {
+                    taken.push("lang");
+                }
                 return Err(ApiError::InvalidParameter {
                     parameter: name.clone(),
                     value: value.clone(),
                     expected: format!(
                         "unknown parameter; this endpoint takes {}",
-                        allowed.join(", ")
+                        taken.join(", ")
                     ),
-                    allowed: allowed.iter().map(|s| (*s).to_owned()).collect(),
+                    allowed: taken.iter().map(|s| (*s).to_owned()).collect(),
                 });
             }
         }
@@ -161,6 +171,8 @@ pub trait ParamType: Sized {
     const REQUIRED: bool;
     /// Whether it takes a list (its description then states the cap).
     const IS_LIST: bool = false;
+    /// Its description where the field declaring it has none.
+    const DESCRIPTION: &'static str = "";
     /// Its schema in the spec.
     fn schema() -> RefOr<Schema>;
     /// Parses it; `missing` says what a required parameter expects when it
@@ -228,12 +240,16 @@ impl<T> List<T> {
 
 /// A value of a list parameter.
 pub trait ListItem: Sized + PartialEq {
+    /// The list parameter's description where the field declaring it has
+    /// none.
+    const DESCRIPTION: &'static str = "";
     fn parse(name: &'static str, value: &str) -> Result<Self, ApiError>;
 }
 
 impl<T: ListItem> ParamType for Option<List<T>> {
     const REQUIRED: bool = false;
     const IS_LIST: bool = true;
+    const DESCRIPTION: &'static str = T::DESCRIPTION;
     /// An array of strings: repeat the parameter (`group=a&group=b`, how
     /// generated clients send arrays) or separate values with commas.
     fn schema() -> RefOr<Schema> {
@@ -302,6 +318,9 @@ pub fn document<T: ParamType>(
     use utoipa::openapi::{Deprecated, Required};
     let lines: Vec<&str> = doc.iter().map(|l| l.trim()).collect();
     let mut description = lines.join("\n").trim().to_owned();
+    if description.is_empty() {
+        T::DESCRIPTION.clone_into(&mut description);
+    }
     if T::IS_LIST {
         description.push_str(&format!(
             " Repeat the parameter or separate values with commas; at most {MAX_LIST_VALUES} \
@@ -579,12 +598,60 @@ impl IndicatorParam {
 }
 
 named_param!(
-    /// The language of a chart's labels: `en` (default) or `ko`.
+    /// The language of names, labels and messages: `en` or `ko`; without
+    /// it, the `Accept-Language` header decides (English unless it prefers
+    /// Korean). Codes, field names and values never change with it.
     LangParam {
         En => "en",
         Ko => "ko",
     }
 );
+
+named_param!(
+    /// What to put inline in each record: `names` (`group_name` after
+    /// `group`, `partner_name` after `partner`, in the language of `lang`).
+    IncludeParam {
+        Names => "names",
+    }
+);
+
+named_param!(
+    /// The header row of CSV: `names` (the field names, as in JSON; the
+    /// default) or `labels` (labels for people, in the language of `lang`).
+    HeaderParam {
+        Names => "names",
+        Labels => "labels",
+    }
+);
+
+/// A field of a listing's records as given (`value_usd`), checked against
+/// the record type's fields when the query runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldName(pub String);
+
+impl ListItem for FieldName {
+    const DESCRIPTION: &'static str = "Only these fields of each record (in the record's order), \
+        for lean answers: any field of the records, and `group_name` or `partner_name` (the \
+        names, as with `include=names`). An unknown field is refused with the list of the \
+        record's fields. The records then hold only the fields named, so the record schema's \
+        required fields do not apply: read such answers as plain JSON or CSV.";
+    fn parse(name: &'static str, value: &str) -> Result<Self, ApiError> {
+        let ok = !value.is_empty()
+            && value.len() <= 64
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if ok {
+            Ok(FieldName(value.to_owned()))
+        } else {
+            Err(ApiError::invalid(
+                name,
+                value,
+                "a field name of the records (lower-case letters, digits and _)",
+            ))
+        }
+    }
+}
 
 named_param!(
     /// The file format of a dataset download: `csv` (gzip-compressed on
@@ -1367,6 +1434,23 @@ pub fn chosen(given: Option<FormatParam>, accept: Accepted) -> Result<Format, Ap
             accept,
             offered: vec!["application/json".to_owned(), "text/csv".to_owned()],
         }),
+    }
+}
+
+/// What a request's headers ask for: the format (`Accept`) and the
+/// language (`Accept-Language`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asked {
+    pub format: Accepted,
+    pub language: crate::i18n::Language,
+}
+
+impl Asked {
+    pub fn of(req: &HttpRequest) -> Asked {
+        Asked {
+            format: format_from_accept(req),
+            language: crate::i18n::Language::of_header(req),
+        }
     }
 }
 

@@ -13,6 +13,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::encoding::{self, Coding, Negotiated};
+use crate::view::{Projected, View};
 
 use super::error::ApiError;
 use super::params::{Format, PageRequest, SortOrder, Sortable};
@@ -212,6 +213,9 @@ pub struct Rendered {
     pub etag: HeaderValue,
     /// The `Link` header of a listing's page.
     pub link: Option<HeaderValue>,
+    /// The `Content-Language` of an answer with names or labels in a
+    /// language.
+    pub language: Option<HeaderValue>,
     gzip: OnceLock<Bytes>,
     brotli: OnceLock<Bytes>,
 }
@@ -233,6 +237,7 @@ impl Rendered {
             content_type,
             etag,
             link: None,
+            language: None,
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
         }
@@ -340,19 +345,19 @@ impl From<Option<f64>> for SortValue {
 }
 
 /// Renders a page of records as JSON (the envelope) or CSV (a header row and
-/// the records).
+/// the records), as the view asks: every field, or those of `fields=` and
+/// the names of `include=names` ([`Projected`]); CSV headed by field names
+/// or by labels in the view's language.
 pub fn render_listing<T: Serialize + ToSchema>(
     records: Vec<T>,
     page: PageRequest,
     meta: Meta,
-    format: Format,
+    view: View<'_>,
 ) -> Result<Rendered, ApiError> {
+    let plan = view.plan::<T>()?;
     let total = records.len();
-    let data: Vec<T> = records
-        .into_iter()
-        .skip(page.offset)
-        .take(page.limit)
-        .collect();
+    let end = page.offset.saturating_add(page.limit).min(total);
+    let data = &records[page.offset.min(total)..end];
     let (paging, link) = match &meta.links {
         Some(links) => links.page(page.limit, page.offset, total),
         None => (
@@ -368,30 +373,62 @@ pub fn render_listing<T: Serialize + ToSchema>(
             None,
         ),
     };
-    let mut rendered = match format {
-        Format::Json => {
-            let envelope = Envelope {
-                data,
-                page: paging,
-                meta,
-            };
-            // sonic-rs, not serde_json: the same bytes (tested below), with
-            // SIMD string escaping; 12% less CPU for a random 240-record
-            // growth answer (BENCHMARKS.md, issue 13).
-            let mut body = Vec::with_capacity(json_capacity(&envelope.data));
-            sonic_rs::to_writer(&mut body, &envelope)
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
-            Rendered::new(body, "application/json")
+    let mut rendered = match (view.format, &plan) {
+        (Format::Json, None) => json_envelope(data, &paging, &meta)?,
+        (Format::Json, Some(plan)) => {
+            let projected: Vec<Projected<'_, T>> = data
+                .iter()
+                .map(|record| Projected { record, plan })
+                .collect();
+            json_envelope(&projected, &paging, &meta)?
         }
-        Format::Csv => {
+        (Format::Csv, plan) => {
             let mut body = Vec::with_capacity(data.len() * 160);
-            crate::csv_out::write_records(&data, &mut body)
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            let language = view.language;
+            let label = |name: &'static str| {
+                if view.labels() {
+                    crate::labels::label(name, language.is_ko()).unwrap_or(name)
+                } else {
+                    name
+                }
+            };
+            let written = match plan {
+                None => crate::csv_out::write_records(data, &mut body, label),
+                Some(plan) => {
+                    let projected: Vec<Projected<'_, T>> = data
+                        .iter()
+                        .map(|record| Projected { record, plan })
+                        .collect();
+                    crate::csv_out::write_records(&projected, &mut body, label)
+                }
+            };
+            written.map_err(|e| ApiError::Internal(e.to_string()))?;
             Rendered::new(body, "text/csv; charset=utf-8")
         }
     };
     rendered.link = link;
+    if view.language.is_ko() && (plan.is_some() || view.labels()) {
+        rendered.language = Some(view.language.header());
+    }
     Ok(rendered)
+}
+
+/// The JSON envelope of a page of records: `data`, `page`, `meta`.
+#[derive(Serialize)]
+struct EnvelopeOut<'a, T> {
+    data: &'a [T],
+    page: &'a Page,
+    meta: &'a Meta,
+}
+
+fn json_envelope<T: Serialize>(data: &[T], page: &Page, meta: &Meta) -> Result<Rendered, ApiError> {
+    // sonic-rs, not serde_json: the same bytes (tested below), with SIMD
+    // string escaping; 12% less CPU for a random 240-record growth answer
+    // (BENCHMARKS.md, issue 13).
+    let mut body = Vec::with_capacity(json_capacity(data));
+    sonic_rs::to_writer(&mut body, &EnvelopeOut { data, page, meta })
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(Rendered::new(body, "application/json"))
 }
 
 /// A buffer size for a listing's JSON: the first record's size times the
@@ -466,7 +503,7 @@ pub fn respond(
     builder.insert_header((header::CACHE_CONTROL, policy.header.clone()));
     builder.insert_header((
         header::VARY,
-        HeaderValue::from_static("Accept, Accept-Encoding"),
+        HeaderValue::from_static("Accept, Accept-Encoding, Accept-Language"),
     ));
     if stale {
         builder.insert_header(("X-Data-Stale", HeaderValue::from_static("true")));
@@ -493,6 +530,9 @@ pub fn respond(
     ));
     if let Some(link) = &rendered.link {
         builder.insert_header((header::LINK, link.clone()));
+    }
+    if let Some(language) = &rendered.language {
+        builder.insert_header((header::CONTENT_LANGUAGE, language.clone()));
     }
     if rendered.content_type.starts_with("text/csv")
         && let Ok(value) = HeaderValue::from_str(&content_disposition(req.path()))
@@ -545,11 +585,14 @@ fn content_disposition(path: &str) -> String {
 }
 
 /// What decides a rendered response: the data version, whether the Accept
-/// header chose CSV, and the path and query.
+/// header chose CSV, whether the Accept-Language header chose Korean, and
+/// the path and query.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CacheKey {
     pub version: i64,
     pub accept_csv: bool,
+    /// Whether the Accept-Language header chose Korean.
+    pub korean: bool,
     pub uri: String,
 }
 
@@ -558,6 +601,7 @@ impl CacheKey {
         CacheKeyRef {
             version: self.version,
             accept_csv: self.accept_csv,
+            korean: self.korean,
             uri: &self.uri,
         }
     }
@@ -570,6 +614,7 @@ impl CacheKey {
 pub struct CacheKeyRef<'a> {
     pub version: i64,
     pub accept_csv: bool,
+    pub korean: bool,
     pub uri: &'a str,
 }
 
@@ -578,6 +623,7 @@ impl CacheKeyRef<'_> {
         CacheKey {
             version: self.version,
             accept_csv: self.accept_csv,
+            korean: self.korean,
             uri: self.uri.to_owned(),
         }
     }
@@ -585,7 +631,10 @@ impl CacheKeyRef<'_> {
 
 impl quick_cache::Equivalent<CacheKey> for CacheKeyRef<'_> {
     fn equivalent(&self, key: &CacheKey) -> bool {
-        self.version == key.version && self.accept_csv == key.accept_csv && self.uri == key.uri
+        self.version == key.version
+            && self.accept_csv == key.accept_csv
+            && self.korean == key.korean
+            && self.uri == key.uri
     }
 }
 
@@ -722,6 +771,7 @@ mod tests {
             let key = CacheKey {
                 version: 1,
                 accept_csv: false,
+                korean: false,
                 uri: format!("/v1/imports?partner={i}"),
             };
             // Kept when rendered a second time.
@@ -735,6 +785,7 @@ mod tests {
         let big = CacheKey {
             version: 1,
             accept_csv: false,
+            korean: false,
             uri: "/big".to_owned(),
         };
         cache.insert(big.as_ref(), body(60_000));
@@ -744,6 +795,7 @@ mod tests {
         let key = CacheKey {
             version: 1,
             accept_csv: false,
+            korean: false,
             uri: "/v".to_owned(),
         };
         let r = body(20_000);
@@ -798,6 +850,7 @@ mod tests {
         let key = CacheKeyRef {
             version: 3,
             accept_csv: false,
+            korean: false,
             uri: "/v1/imports?partner=KR",
         };
         for _ in 0..2 {
@@ -820,6 +873,14 @@ mod tests {
             cache
                 .get(&CacheKeyRef {
                     uri: "/v1/imports?partner=CN",
+                    ..key
+                })
+                .is_none()
+        );
+        assert!(
+            cache
+                .get(&CacheKeyRef {
+                    korean: true,
                     ..key
                 })
                 .is_none()

@@ -24,10 +24,12 @@ use super::params::{
     self, DatasetArg, DateArg, FormatParam, FromQuery, Limit, List, ListItem, Offset, PageRequest,
     PartnerArg, PeriodArg, Weighed,
 };
+use super::params::{FieldName, HeaderParam, IncludeParam, LangParam};
 use super::records::{Reason, wire};
 use super::respond::{Envelope, Meta, Rendered, render_listing};
 use crate::handlers::meta;
 use crate::query_params;
+use crate::view::View;
 
 /// The most periods a scenario projects: 20 years, or 240 months.
 pub const MAX_HORIZON_YEARS: usize = 20;
@@ -642,12 +644,12 @@ impl<'a> ScenarioRecord<'a> {
 }
 
 /// Computes and renders a checked request.
-fn render(
-    model: &ReadModel,
+fn render<'m>(
+    model: &'m ReadModel,
     body: &ScenarioBody,
     root: &Origin,
     page: PageRequest,
-    format: params::Format,
+    view: View<'m>,
     mut meta_of: impl FnMut(&ReadModel, &DatasetView) -> Meta,
 ) -> Result<Rendered, ApiError> {
     let dataset = body.dataset.clone().map(DatasetArg);
@@ -697,7 +699,7 @@ fn render(
     let mut meta = meta_of(model, ds);
     meta.frequency = Some(spec.base.frequency().as_str());
     meta.notes = scenario_notes(&spec);
-    render_listing(records, page, meta, format)
+    render_listing(records, page, meta, view)
 }
 
 /// What a reader of the answer should know of the scenario as understood.
@@ -849,6 +851,10 @@ query_params! {
         limit: Option<Limit>,
         offset: Option<Offset>,
         format: Option<FormatParam>,
+        fields: Option<List<FieldName>>,
+        include: Option<List<IncludeParam>>,
+        lang: Option<LangParam>,
+        header: Option<HeaderParam>,
     }
 }
 
@@ -1019,7 +1025,7 @@ pub async fn run_scenario(
                 &body,
                 &Origin::Body(String::new()),
                 PageRequest::new(limit, offset),
-                format,
+                View::plain(format),
                 |model, ds| meta(model, Some(ds), &raw, &["format", "limit", "offset"], &[]),
             )
         })
@@ -1055,7 +1061,7 @@ pub async fn find_scenario(
                 &body,
                 &Origin::Query(None),
                 PageRequest::new(q.limit, q.offset),
-                params::chosen(q.format, accept)?,
+                crate::view!(model, q, accept)?,
                 |model, ds| meta(model, Some(ds), raw, ScenarioQuery::NAMES, &[]),
             )
         })

@@ -136,6 +136,7 @@ pub fn polish(mut doc: OpenApi) -> OpenApi {
             }
         }
     }
+    names_inline(&mut doc);
     csv_variants(&mut doc);
     // Listings (a path with a `.csv` form, and the form) negotiate by Accept.
     let csv_paths: BTreeSet<String> = doc
@@ -162,6 +163,11 @@ pub fn polish(mut doc: OpenApi) -> OpenApi {
         {
             if op.security.is_none() {
                 op.security = Some(Vec::new());
+            }
+            // `lang` is taken by every operation of the API (problems in
+            // Korean); those without names or labels document it here.
+            if path.starts_with("/v1") {
+                language_parameter(op);
             }
             // Answers any operation can give, documented once here.
             // (A download's format is its parameter's alone: no 406.)
@@ -218,6 +224,79 @@ pub fn polish(mut doc: OpenApi) -> OpenApi {
             .build(),
     ]);
     doc
+}
+
+/// The listings' records with a `group` or a `partner` get the optional
+/// `group_name` or `partner_name` after it: present with `include=names`
+/// (or `fields=` naming them), in the language of `lang`.
+fn names_inline(doc: &mut OpenApi) {
+    use utoipa::openapi::schema::{Object, SchemaType, Type};
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    let records: Vec<String> = components
+        .schemas
+        .keys()
+        .filter_map(|n| n.strip_prefix("Envelope_"))
+        .map(str::to_owned)
+        .collect();
+    for record in records {
+        let Some(RefOr::T(Schema::Object(o))) = components.schemas.get_mut(&record) else {
+            continue;
+        };
+        for (code, name, what) in [
+            (
+                "group",
+                crate::view::GROUP_NAME,
+                "The group's name in the language of `lang` (only with `include=names`, or \
+                 `fields` naming it).",
+            ),
+            (
+                "partner",
+                crate::view::PARTNER_NAME,
+                "The partner's name in the language of `lang` (only with `include=names`, or \
+                 `fields` naming it); English where a source named the partner only in English.",
+            ),
+        ] {
+            if let Some(at) = o.properties.get_index_of(code) {
+                let mut s = Object::with_type(SchemaType::from_iter([Type::String, Type::Null]));
+                s.description = Some(what.to_owned());
+                o.properties
+                    .shift_insert(at + 1, name.to_owned(), RefOr::T(Schema::Object(s)));
+            }
+        }
+    }
+}
+
+/// `lang` on an operation that does not declare it, and the 400 its bad
+/// value gets.
+fn language_parameter(op: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{Deprecated, Required};
+    let params = op.parameters.get_or_insert_with(Vec::new);
+    if params
+        .iter()
+        .any(|p| matches!(p, RefOr::T(p) if p.name == "lang"))
+    {
+        return;
+    }
+    params.push(RefOr::T(
+        ParameterBuilder::new()
+            .name("lang")
+            .parameter_in(ParameterIn::Query)
+            .required(Required::False)
+            .deprecated(None::<Deprecated>)
+            .description(Some(
+                "The language of problem titles and details: `en` or `ko`; without it, the \
+                 `Accept-Language` header decides.",
+            ))
+            .schema(Some(reference("LangParam")))
+            .build(),
+    ));
+    op.responses
+        .responses
+        .entry("400".to_owned())
+        .or_insert_with(|| problem_response("Bad parameter"));
 }
 
 /// A response with a problem report (application/problem+json).
