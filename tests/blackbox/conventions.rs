@@ -228,7 +228,13 @@ fn paging_links(app: &Server) {
     }
     assert_eq!(pages, total.div_ceil(3));
     assert_eq!(seen, whole["data"].as_array().unwrap().clone());
-    // One page holds everything: first and last are the same, no next.
+    // One page holds everything: first and last are the same, no next, and
+    // no Link header (nothing to link to).
+    assert!(
+        app.get("/v1/imports?partner=KR,CN&limit=1000")
+            .header("link")
+            .is_none()
+    );
     assert_eq!(whole["page"]["first"], whole["page"]["last"]);
     assert_eq!(whole["page"]["next"], Value::Null);
     assert_eq!(whole["page"]["prev"], Value::Null);

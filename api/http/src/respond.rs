@@ -29,8 +29,8 @@ pub struct Page {
     #[schema(example = 1)]
     pub total: usize,
     /// The first page: the query as asked, `offset` set (a path-absolute
-    /// URL). The four links are also in the `Link` header (RFC 8288), for
-    /// CSV too.
+    /// URL). The links are also in the `Link` header (RFC 8288), for CSV
+    /// too, when there is more than one page.
     #[schema(example = "/v1/imports?partner=KR&limit=1000&offset=0")]
     pub first: Option<String>,
     /// The page holding the last record.
@@ -83,6 +83,12 @@ impl PageLinks {
             prev: (offset > 0).then(|| self.at(offset.saturating_sub(limit).min(last))),
             next: (offset.saturating_add(limit) < total).then(|| self.at(offset + limit)),
         };
+        // A listing that fits on one page has nothing to link to: no
+        // header (as GitHub's API does), and a lookup's answer is a fifth
+        // smaller on the wire. `page` still names first and last.
+        if page.prev.is_none() && page.next.is_none() {
+            return (page, None);
+        }
         let mut header = String::new();
         for (rel, url) in [
             ("first", &page.first),
