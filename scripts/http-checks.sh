@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks over HTTP against a running `atp serve` (a fresh SQLite database on
-# a free port): the pandas notebook check, then schemathesis over every
+# a free port): the pandas and R notebook checks, then schemathesis over every
 # operation of the served /openapi.json. Used by .ci/run.
 #
 # Usage: scripts/http-checks.sh [path to the atp binary, default target/debug/atp]
@@ -15,6 +15,14 @@ if ! "$VENV/bin/python" -c "import pandas, pyarrow" 2>/dev/null || [ ! -x "$VENV
   python3 -m venv "$VENV"
   # pyarrow: pandas.read_parquet of the Parquet downloads (issue 15).
   "$VENV/bin/pip" install -q --disable-pip-version-check 'pandas>=2,<3' 'pyarrow>=15' 'schemathesis>=4,<5'
+fi
+# R with readr and jsonlite (Debian) for the R notebook lines of the README.
+if ! command -v Rscript >/dev/null || ! Rscript -e 'stopifnot(requireNamespace("readr", quietly = TRUE), requireNamespace("jsonlite", quietly = TRUE))' >/dev/null 2>&1; then
+  echo "installing R, readr and jsonlite (Debian)"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    r-base-core r-cran-readr r-cran-jsonlite >/dev/null
 fi
 [ -x "$BIN" ] || cargo build -q -p atp --bin atp
 
@@ -39,6 +47,8 @@ echo "atp serve on $BASE"
 
 echo "--- notebook check (pandas)"
 "$VENV/bin/python" scripts/notebook_check.py "$BASE"
+echo "--- notebook check (R: readr, jsonlite)"
+Rscript scripts/notebook_check.R "$BASE"
 
 # Every operation, with the write token: pass 1 all but the delete, pass 2
 # the delete alone (in pass 1 the stateful phase would delete the built-in
