@@ -57,18 +57,13 @@ pub fn negotiate(accept_encoding: Option<&str>, len: usize) -> Coding {
         return Coding::Identity;
     }
     let (mut br, mut gzip, mut any) = (None::<f32>, None::<f32>, None::<f32>);
-    for item in accept.split(',') {
-        let mut parts = item.split(';');
-        let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let q = parts
-            .filter_map(|p| p.trim().strip_prefix("q="))
-            .find_map(|q| q.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
-        match name.as_str() {
-            "br" => br = Some(q),
-            "gzip" | "x-gzip" => gzip = Some(q),
-            "*" => any = Some(q),
-            _ => {}
+    for (name, q) in crate::params::weighted(accept) {
+        if name.eq_ignore_ascii_case("br") {
+            br = Some(q);
+        } else if is_gzip(name) {
+            gzip = Some(q);
+        } else if name == "*" {
+            any = Some(q);
         }
     }
     let br = br.or(any).unwrap_or(0.0);
@@ -82,6 +77,10 @@ pub fn negotiate(accept_encoding: Option<&str>, len: usize) -> Coding {
     }
 }
 
+fn is_gzip(coding: &str) -> bool {
+    coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip")
+}
+
 /// Whether the client takes gzip (`gzip` or `x-gzip`, else `*`, with a
 /// q-value above 0): a download streamed in gzip needs no other coding.
 pub fn accepts_gzip(accept_encoding: Option<&str>) -> bool {
@@ -89,17 +88,11 @@ pub fn accepts_gzip(accept_encoding: Option<&str>) -> bool {
         return false;
     };
     let (mut gzip, mut any) = (None::<f32>, None::<f32>);
-    for item in accept.split(',') {
-        let mut parts = item.split(';');
-        let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let q = parts
-            .filter_map(|p| p.trim().strip_prefix("q="))
-            .find_map(|q| q.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
-        match name.as_str() {
-            "gzip" | "x-gzip" => gzip = Some(q),
-            "*" => any = Some(q),
-            _ => {}
+    for (name, q) in crate::params::weighted(accept) {
+        if is_gzip(name) {
+            gzip = Some(q);
+        } else if name == "*" {
+            any = Some(q);
         }
     }
     gzip.or(any).unwrap_or(0.0) > 0.0

@@ -49,20 +49,13 @@ impl Language {
     /// What the `Accept-Language` header (RFC 9110 12.5.4) prefers of the
     /// two: Korean when a `ko` range (`ko`, `ko-KR`) has a higher q-value
     /// than every range that matches English (`en`, `en-US`, `*`); English
-    /// otherwise, and without the header. At most 32 ranges are read.
+    /// otherwise, and without the header. At most 64 ranges are read.
     pub fn from_accept_language(header: Option<&str>) -> Language {
         let Some(header) = header else {
             return Language::En;
         };
         let (mut ko, mut en) = (0.0f32, 0.0f32);
-        for (i, range) in header.split(',').take(32).enumerate() {
-            let mut parts = range.split(';');
-            let tag = parts.next().unwrap_or("").trim();
-            let q = parts
-                .filter_map(|p| p.trim().strip_prefix("q=").or(p.trim().strip_prefix("Q=")))
-                .find_map(|v| v.trim().parse::<f32>().ok())
-                .filter(|q| q.is_finite())
-                .map_or(1.0, |q| q.clamp(0.0, 1.0));
+        for (i, (tag, q)) in crate::params::weighted(header).enumerate() {
             // Of equal q-values, the first listed wins (a tiny tie-break).
             let q = q - i as f32 * 1e-4;
             let primary = tag.split('-').next().unwrap_or("");
@@ -252,8 +245,8 @@ mod tests {
         assert_eq!(l("en, ko"), Language::En);
         assert_eq!(l(""), Language::En);
         assert_eq!(Language::from_accept_language(None), Language::En);
-        // Only the first 32 ranges are read.
-        let long = format!("{}ko", "fr,".repeat(40));
+        // Only the first 64 ranges are read.
+        let long = format!("{}ko", "fr,".repeat(64));
         assert_eq!(l(&long), Language::En);
     }
 }

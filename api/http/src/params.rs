@@ -1486,14 +1486,29 @@ pub fn format_from_accept(req: &HttpRequest) -> Accepted {
     }
 }
 
+/// The items of an `Accept`-style header (`Accept`, `Accept-Encoding`,
+/// `Accept-Language`) with their q-values (RFC 9110 12.4.2): each item's
+/// first part, trimmed, and its `q` (1 when absent or unreadable, clamped to
+/// 0..1). At most 64 items are read: a huge header costs no more.
+pub fn weighted(header: &str) -> impl Iterator<Item = (&str, f32)> {
+    header.split(',').take(64).map(|item| {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or("").trim();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q=").or(p.trim().strip_prefix("Q=")))
+            .find_map(|v| v.trim().parse::<f32>().ok())
+            .filter(|q| q.is_finite())
+            .map_or(1.0, |q| q.clamp(0.0, 1.0));
+        (name, q)
+    })
+}
+
 /// The q-value an Accept header gives `type/subtype`: that of the most
 /// specific matching range (`type/subtype` over `type/*` over `*/*`), 0 when
-/// none matches. At most 64 ranges are read.
+/// none matches.
 fn accept_q(accept: &str, ty: &str, subtype: &str) -> f32 {
     let mut best: Option<(u8, f32)> = None;
-    for range in accept.split(',').take(64) {
-        let mut parts = range.split(';');
-        let media = parts.next().unwrap_or("").trim();
+    for (media, q) in weighted(accept) {
         let (t, st) = media.split_once('/').unwrap_or((media, ""));
         let specificity = if t.eq_ignore_ascii_case(ty) && st.eq_ignore_ascii_case(subtype) {
             3
@@ -1504,11 +1519,6 @@ fn accept_q(accept: &str, ty: &str, subtype: &str) -> f32 {
         } else {
             continue;
         };
-        let q = parts
-            .filter_map(|p| p.trim().strip_prefix("q=").or(p.trim().strip_prefix("Q=")))
-            .find_map(|v| v.trim().parse::<f32>().ok())
-            .filter(|q| q.is_finite())
-            .map_or(1.0, |q| q.clamp(0.0, 1.0));
         if best.is_none_or(|(s, _)| specificity > s) {
             best = Some((specificity, q));
         }

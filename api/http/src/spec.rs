@@ -271,8 +271,6 @@ fn names_inline(doc: &mut OpenApi) {
 /// `lang` on an operation that does not declare it, and the 400 its bad
 /// value gets.
 fn language_parameter(op: &mut utoipa::openapi::path::Operation) {
-    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
-    use utoipa::openapi::{Deprecated, Required};
     let params = op.parameters.get_or_insert_with(Vec::new);
     if params
         .iter()
@@ -280,19 +278,16 @@ fn language_parameter(op: &mut utoipa::openapi::path::Operation) {
     {
         return;
     }
-    params.push(RefOr::T(
-        ParameterBuilder::new()
-            .name("lang")
-            .parameter_in(ParameterIn::Query)
-            .required(Required::False)
-            .deprecated(None::<Deprecated>)
-            .description(Some(
-                "The language of problem titles and details: `en` or `ko`; without it, the \
-                 `Accept-Language` header decides.",
-            ))
-            .schema(Some(reference("LangParam")))
-            .build(),
-    ));
+    params.push(RefOr::T(crate::params::document::<
+        Option<crate::params::LangParam>,
+    >(
+        "lang",
+        &[
+            "The language of problem titles and details: `en` or `ko`; without it, the \
+           `Accept-Language` header decides.",
+        ],
+        None,
+    )));
     op.responses
         .responses
         .entry("400".to_owned())
