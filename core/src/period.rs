@@ -211,13 +211,43 @@ impl From<Year> for Period {
     }
 }
 
+/// A period's text (`2024` or `2024-03`) on the stack: written without the
+/// formatting machinery, for the many periods of a listing.
+#[derive(Debug, Clone, Copy)]
+pub struct PeriodText {
+    bytes: [u8; 7],
+    len: u8,
+}
+
+impl std::ops::Deref for PeriodText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        // Only ASCII digits and '-' are written.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl Period {
+    /// `2024` or `2024-03`, as [`Display`](fmt::Display) writes it.
+    pub fn text(self) -> PeriodText {
+        let mut bytes = [0u8; 7];
+        bytes[..4].copy_from_slice(&self.year.digits());
+        match self.frequency {
+            Frequency::Annual => PeriodText { bytes, len: 4 },
+            Frequency::Monthly => {
+                bytes[4] = b'-';
+                bytes[5] = b'0' + self.month / 10;
+                bytes[6] = b'0' + self.month % 10;
+                PeriodText { bytes, len: 7 }
+            }
+        }
+    }
+}
+
 impl fmt::Display for Period {
     /// `2024` or `2024-03`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.frequency {
-            Frequency::Annual => write!(f, "{}", self.year),
-            Frequency::Monthly => write!(f, "{}-{:02}", self.year, self.month),
-        }
+        f.write_str(&self.text())
     }
 }
 
@@ -236,7 +266,7 @@ impl TryFrom<&str> for Period {
 
 impl Serialize for Period {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        s.serialize_str(&self.text())
     }
 }
 

@@ -48,9 +48,23 @@ impl Year {
     }
 }
 
+impl Year {
+    /// The year's four digits (every year from `MIN` to `MAX` has four).
+    pub fn digits(self) -> [u8; 4] {
+        let y = self.0;
+        [
+            b'0' + (y / 1000) as u8,
+            b'0' + (y / 100 % 10) as u8,
+            b'0' + (y / 10 % 10) as u8,
+            b'0' + (y % 10) as u8,
+        ]
+    }
+}
+
 impl fmt::Display for Year {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+        let digits = self.digits();
+        f.write_str(std::str::from_utf8(&digits).unwrap_or_default())
     }
 }
 

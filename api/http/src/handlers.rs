@@ -19,8 +19,8 @@ use super::params::{
 use super::params::{FieldName, HeaderParam, IncludeParam, LangParam};
 use super::respond::Rendered;
 use super::respond::{
-    Coverage, Envelope, Meta, Notice, Single, TransformMeta, render_listing, render_single,
-    sort_records,
+    Coverage, Envelope, Meta, Notice, QueryEcho, Single, TransformMeta, render_listing,
+    render_single, sort_records,
 };
 use crate::query_params;
 use crate::records::{
@@ -540,18 +540,18 @@ pub(crate) fn meta(
     model: &ReadModel,
     dataset: Option<&DatasetView>,
     q: &RawQuery,
-    names: &[&str],
-    extra: &[(&str, String)],
+    names: &[&'static str],
+    extra: &[(&'static str, String)],
 ) -> Meta {
-    let mut query = BTreeMap::new();
+    let mut query = QueryEcho::default();
     for &name in names {
         let values = q.list(name);
         if !values.is_empty() {
-            query.insert(name.to_owned(), values.join(","));
+            query.insert(name, values.join(","));
         }
     }
     for (k, v) in extra {
-        query.insert((*k).to_owned(), v.clone());
+        query.insert(k, v.clone());
     }
     Meta {
         dataset: dataset.map(|d| d.id().to_owned()),
@@ -599,7 +599,7 @@ pub(crate) fn data_meta(
     model: &ReadModel,
     ds: &DatasetView,
     q: &RawQuery,
-    names: &[&str],
+    names: &[&'static str],
     sel: &Selection,
     total: usize,
 ) -> Meta {

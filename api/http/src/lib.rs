@@ -13,6 +13,7 @@ pub mod error;
 pub mod forecasts;
 mod handlers;
 pub mod i18n;
+mod json;
 mod labels;
 mod landing;
 mod messages_ko;

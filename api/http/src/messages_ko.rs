@@ -31,10 +31,6 @@ const RULES: &[(&str, &str)] = &[
     // -----------------------------------------------------------------
     // The query string (api/http/src/params.rs)
     (
-        "a URL-encoded query string ({})",
-        "URL 인코딩된 쿼리 문자열 ({0})",
-    ),
-    (
         "unknown parameter; this endpoint takes {}",
         "알 수 없는 매개변수입니다. 이 엔드포인트가 받는 매개변수: {0}",
     ),
@@ -1078,13 +1074,6 @@ mod tests {
         let mut c: Vec<(String, String)> = Vec::new();
         let mut add = |en: String, ko: &str| c.push((en, ko.to_owned()));
         // --- params.rs
-        add(
-            format!(
-                "a URL-encoded query string ({})",
-                "invalid percent-encoding"
-            ),
-            "URL 인코딩된 쿼리 문자열 (invalid percent-encoding)",
-        );
         let allowed = [
             "dataset", "vintage", "as_of", "group", "partner", "year", "format",
         ];

@@ -37,14 +37,12 @@ pub struct RawQuery {
 impl RawQuery {
     /// Parses a query string and refuses parameters not in `allowed`.
     pub fn parse(query_string: &str, allowed: &[&str]) -> Result<RawQuery, ApiError> {
-        let pairs: Vec<(String, String)> =
-            serde_urlencoded::from_str(query_string).map_err(|e| {
-                ApiError::invalid(
-                    "query",
-                    query_string,
-                    format!("a URL-encoded query string ({e})"),
-                )
-            })?;
+        // `+` is a space, `%XX` a byte, bytes that are not UTF-8 become
+        // U+FFFD (which no parameter takes: the value is then refused by
+        // name); empty pairs (`a=1&&b=2`) are skipped.
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query_string.as_bytes())
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .collect();
         for (name, value) in &pairs {
             // `lang` is taken everywhere: it chooses the language of the
             // problems (and of names and labels where the endpoint has them).
@@ -104,25 +102,27 @@ impl RawQuery {
 
     /// A parameter that takes one value.
     pub fn one(&self, name: &str) -> Result<Option<&str>, ApiError> {
-        let values: Vec<&str> = self
+        let mut values = self
             .pairs
             .iter()
             .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.trim())
-            .collect();
-        match values.as_slice() {
-            [] => Ok(None),
-            [v] if v.is_empty() => Err(ApiError::invalid(
+            .map(|(_, v)| v.trim());
+        match (values.next(), values.next()) {
+            (None, _) => Ok(None),
+            (Some(v), None) if v.is_empty() => Err(ApiError::invalid(
                 name,
                 v,
                 "a value (the parameter is empty)",
             )),
-            [v] => Ok(Some(v)),
-            _ => Err(ApiError::invalid(
-                name,
-                &values.join(","),
-                "one value (the parameter is repeated)",
-            )),
+            (Some(v), None) => Ok(Some(v)),
+            (Some(first), Some(second)) => {
+                let all: Vec<&str> = [first, second].into_iter().chain(values).collect();
+                Err(ApiError::invalid(
+                    name,
+                    &all.join(","),
+                    "one value (the parameter is repeated)",
+                ))
+            }
         }
     }
 }

@@ -2,7 +2,6 @@
 //! content encoding, and a cache of rendered responses per data version,
 //! bounded in bytes.
 
-use std::collections::BTreeMap;
 use std::hash::BuildHasher as _;
 use std::sync::{Arc, OnceLock};
 
@@ -52,17 +51,18 @@ pub struct PageLinks {
 
 impl PageLinks {
     pub fn new(path: &str, pairs: &[(String, String)]) -> PageLinks {
-        let kept: Vec<(&str, &str)> = pairs
-            .iter()
-            .filter(|(name, _)| name != "offset")
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
-        let query = serde_urlencoded::to_string(&kept).unwrap_or_default();
-        let base = if query.is_empty() {
-            format!("{path}?")
-        } else {
-            format!("{path}?{query}&")
-        };
+        let mut base = String::with_capacity(path.len() + 128);
+        base.push_str(path);
+        base.push('?');
+        let start = base.len();
+        let mut query = form_urlencoded::Serializer::for_suffix(base, start);
+        for (name, value) in pairs.iter().filter(|(name, _)| name != "offset") {
+            query.append_pair(name, value);
+        }
+        let mut base = query.finish();
+        if base.len() > start {
+            base.push('&');
+        }
         PageLinks { base }
     }
 
@@ -127,7 +127,8 @@ pub struct Meta {
     /// The data version served (grows with every import).
     pub data_version: i64,
     /// The query as understood.
-    pub query: BTreeMap<String, String>,
+    #[schema(value_type = std::collections::BTreeMap<String, String>)]
+    pub query: QueryEcho,
     /// What the dataset covers (null for reference listings).
     pub coverage: Option<Coverage>,
     /// Why a valid query matched nothing (null otherwise).
@@ -140,6 +141,27 @@ pub struct Meta {
     #[serde(skip)]
     #[schema(ignore)]
     pub links: Option<PageLinks>,
+}
+
+/// The query as understood: each parameter given, by name, its values
+/// joined with commas; written as an object with the names in order.
+#[derive(Debug, Clone, Default)]
+pub struct QueryEcho(Vec<(&'static str, String)>);
+
+impl QueryEcho {
+    /// Sets a parameter's value (a name given twice keeps the last value).
+    pub fn insert(&mut self, name: &'static str, value: String) {
+        match self.0.binary_search_by(|(n, _)| (*n).cmp(name)) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (name, value)),
+        }
+    }
+}
+
+impl Serialize for QueryEcho {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(n, v)| (n, v)))
+    }
 }
 
 /// How `value` is computed from the stored series.
@@ -428,11 +450,10 @@ struct EnvelopeOut<'a, T> {
 }
 
 fn json_envelope<T: Serialize>(data: &[T], page: &Page, meta: &Meta) -> Result<Rendered, ApiError> {
-    // sonic-rs, not serde_json: the same bytes (tested below), with SIMD
-    // string escaping; 12% less CPU for a random 240-record growth answer
-    // (BENCHMARKS.md, issue 13).
+    // Our writer, not serde_json: the same bytes (crate::json's tests),
+    // field names copied rather than escaped (BENCHMARKS.md, issue 13).
     let mut body = Vec::with_capacity(json_capacity(data));
-    sonic_rs::to_writer(&mut body, &EnvelopeOut { data, page, meta })
+    crate::json::to_writer(&mut body, &EnvelopeOut { data, page, meta })
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(Rendered::new(body, "application/json"))
 }
@@ -452,7 +473,7 @@ fn json_capacity<T: Serialize>(data: &[T]) -> usize {
         return ENVELOPE;
     };
     let mut one = Vec::with_capacity(1024);
-    if serde_json::to_writer(&mut one, first).is_err() {
+    if crate::json::to_writer(&mut one, first).is_err() {
         return ENVELOPE;
     }
     (one.len() + 1)
@@ -464,8 +485,8 @@ fn json_capacity<T: Serialize>(data: &[T]) -> usize {
 
 /// Renders a single resource as JSON.
 pub fn render_single<T: Serialize + ToSchema>(data: T, meta: Meta) -> Result<Rendered, ApiError> {
-    let body =
-        sonic_rs::to_vec(&Single { data, meta }).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let body = crate::json::to_vec(&Single { data, meta })
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(Rendered::new(body, "application/json"))
 }
 
@@ -813,41 +834,6 @@ mod tests {
         cache.reweigh(key.as_ref(), &r);
         assert!(cache.weight() > before);
         assert!(!r.variant(Coding::Gzip).1, "made once");
-    }
-
-    #[test]
-    fn listings_are_written_as_serde_json_writes_them() {
-        // The JSON of every listing comes from sonic-rs; clients and the
-        // committed snapshots know serde_json's: numbers and escapes agree.
-        let floats = [
-            0.0f64,
-            -0.0,
-            0.1,
-            1e15,
-            1e16,
-            1e17,
-            1e21,
-            1e22,
-            1.5e300,
-            1e-6,
-            1e-7,
-            5e-324,
-            f64::MAX,
-            f64::MIN_POSITIVE,
-            38.76773970233645,
-            -27.9,
-            9007199254740993.0,
-        ];
-        let record = serde_json::json!({
-            "floats": floats,
-            "ints": [i64::MIN, i64::MAX, 0, -1],
-            "text": "tab\there \"q\" \\ é 한 \u{1} \u{7f} \u{2028}",
-            "null": null,
-        });
-        assert_eq!(
-            sonic_rs::to_vec(&record).unwrap(),
-            serde_json::to_vec(&record).unwrap()
-        );
     }
 
     #[test]

@@ -92,7 +92,7 @@ impl Default for Settings {
             cors_origins: Vec::new(),
             cache_max_age: Duration::from_secs(60),
             response_cache_entries: 4096,
-            response_cache_bytes: 32 * 1024 * 1024,
+            response_cache_bytes: 24 * 1024 * 1024,
             response_cache_max_entry_bytes: 4 * 1024 * 1024,
             refresh_interval: Duration::from_secs(2),
             default_dataset: None,

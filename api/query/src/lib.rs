@@ -458,23 +458,44 @@ fn series_value(
 /// period), walked forward partner by partner.
 struct RunWalk<'m> {
     rest: &'m [Fact],
+    /// The length of the last partner's series: the next one usually has
+    /// as many periods, and its end is then found with two probes.
+    last_len: usize,
 }
 
 impl<'m> RunWalk<'m> {
     fn new(run: &'m [Fact]) -> RunWalk<'m> {
-        RunWalk { rest: run }
+        RunWalk {
+            rest: run,
+            last_len: 0,
+        }
     }
 
     /// The facts of `partner`; partners must be asked for in order. Found
     /// by galloping from where the last partner ended (the next partner is
     /// usually right there: a binary search over the whole run cost more
-    /// than the hashed lookups it replaced).
+    /// than the hashed lookups it replaced), its end first tried where the
+    /// last partner's length puts it.
     fn series(&mut self, partner: PartnerCode) -> &'m [Fact] {
         let rest = self.rest;
         let start = gallop(rest, |f| f.key.partner < partner);
-        let len = gallop(&rest[start..], |f| f.key.partner == partner);
-        self.rest = &rest[start + len..];
-        &rest[start..start + len]
+        let from_start = &rest[start..];
+        let guess = self.last_len;
+        let len = if guess > 0
+            && from_start
+                .get(guess - 1)
+                .is_some_and(|f| f.key.partner == partner)
+            && from_start
+                .get(guess)
+                .is_none_or(|f| f.key.partner != partner)
+        {
+            guess
+        } else {
+            gallop(from_start, |f| f.key.partner == partner)
+        };
+        self.last_len = len;
+        self.rest = &from_start[len..];
+        &from_start[..len]
     }
 }
 
@@ -490,12 +511,16 @@ fn gallop<T>(s: &[T], pred: impl Fn(&T) -> bool) -> usize {
     lo + s[lo..hi].partition_point(pred)
 }
 
-/// The fact of a series (ordered by period) at `period`.
-fn at_period(series: &[Fact], period: Period) -> Option<&Fact> {
-    series
-        .binary_search_by(|f| f.key.period.cmp(&period))
-        .ok()
-        .map(|i| &series[i])
+/// The place of `period` in a series (ordered by period), first tried at
+/// `guess` (where the last series had it: the series of a run usually
+/// share their periods), then searched.
+fn place_of(series: &[Fact], period: Period, guess: Option<usize>) -> Option<usize> {
+    if let Some(i) = guess
+        && series.get(i).is_some_and(|f| f.key.period == period)
+    {
+        return Some(i);
+    }
+    series.binary_search_by(|f| f.key.period.cmp(&period)).ok()
 }
 
 /// Growth between two periods (of one frequency) for every selected group
@@ -521,14 +546,19 @@ pub fn growth<'m>(
             GrowthMeasure::Flow(f) => RunWalk::new(ds.run(Measure::from(f), group)),
             GrowthMeasure::Balance => RunWalk::new(&[]),
         };
+        let (mut from_at, mut to_at) = (None, None);
         for &partner in &partners {
             let series = run.series(partner);
-            let value = |period| {
-                at_period(series, period)
-                    .map(|f| (f.value_usd, f.provenance.status))
+            let value = |period, at: &mut Option<usize>| {
+                let found = place_of(series, period, *at);
+                if found.is_some() {
+                    *at = found;
+                }
+                found
+                    .map(|i| (series[i].value_usd, series[i].provenance.status))
                     .or_else(|| series_value(&scope, m, group, partner, period))
             };
-            let (start, end) = (value(from), value(to));
+            let (start, end) = (value(from, &mut from_at), value(to, &mut to_at));
             if start.is_none() && end.is_none() {
                 continue;
             }
@@ -956,6 +986,48 @@ mod tests {
     };
 
     use super::*;
+
+    #[test]
+    fn a_run_walk_finds_series_of_any_length_and_places_of_periods() {
+        // Partners with 3, 3, 1, 4, 0 and 2 years: the guessed length and
+        // place right, wrong, past the end.
+        let lengths = [("AD", 3), ("AE", 3), ("AF", 1), ("AG", 4), ("AL", 2)];
+        let provenance = std::sync::Arc::new(
+            reported(key(Measure::Imports, GroupId::All, "AD", 2000), 0).provenance,
+        );
+        let mut run = Vec::new();
+        for (partner, n) in lengths {
+            for y in 0..n {
+                run.push(Fact {
+                    key: key(Measure::Imports, GroupId::All, partner, 2000 + y),
+                    value_usd: i64::from(y),
+                    provenance: provenance.clone(),
+                });
+            }
+        }
+        let mut walk = RunWalk::new(&run);
+        let mut at = None;
+        let year = |y: u16| Period::annual(atp_core::Year::new(y).unwrap());
+        for (partner, n) in [
+            ("AD", 3),
+            ("AE", 3),
+            ("AF", 1),
+            ("AG", 4),
+            ("AI", 0),
+            ("AL", 2),
+        ] {
+            let code = PartnerCode::try_from(partner).unwrap();
+            let series = walk.series(code);
+            assert_eq!(series.len(), n, "{partner}");
+            assert!(series.iter().all(|f| f.key.partner == code), "{partner}");
+            let found = place_of(series, year(2002), at);
+            assert_eq!(found, (n > 2).then_some(2), "{partner}");
+            if found.is_some() {
+                at = found;
+            }
+            assert_eq!(place_of(series, year(2000), Some(7)), (n > 0).then_some(0));
+        }
+    }
 
     fn key(measure: Measure, group: GroupId, partner: &str, year: u16) -> SeriesKey {
         SeriesKey {

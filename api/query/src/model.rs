@@ -507,6 +507,10 @@ pub struct ReadModel {
     pub version: i64,
     datasets: Vec<DatasetVintages>,
     partners: Vec<PartnerEntry>,
+    /// Each partner's place in `partners`: a partner's kind or name is
+    /// asked for each record of a listing (a scan of the list was a fifth
+    /// of a 240-partner growth's work, a binary search 4% of a series').
+    partner_index: HashMap<PartnerCode, usize, foldhash::fast::FixedState>,
     default_dataset: Option<String>,
 }
 
@@ -574,10 +578,19 @@ impl ReadModel {
                     .or_else(|| datasets.first())
                     .map(|d| d.id().to_owned())
             });
+        let mut partner_index = HashMap::with_capacity_and_hasher(
+            partners.len(),
+            foldhash::fast::FixedState::default(),
+        );
+        for (i, p) in partners.iter().enumerate() {
+            // The first entry of a code wins, as a scan of the list finds.
+            partner_index.entry(p.code).or_insert(i);
+        }
         ReadModel {
             version,
             datasets,
             partners,
+            partner_index,
             default_dataset,
         }
     }
@@ -613,7 +626,7 @@ impl ReadModel {
     }
 
     pub fn partner(&self, code: PartnerCode) -> Option<&PartnerEntry> {
-        self.partners.iter().find(|p| p.code == code)
+        self.partners.get(*self.partner_index.get(&code)?)
     }
 
     /// The kind of a partner code (a code no table knows counts as a country).

@@ -75,3 +75,43 @@ fn every_operation_has_a_summary_an_id_and_error_responses() {
     }
     assert!(operations >= 16, "{operations} operations");
 }
+
+/// The JSON writer (`atp-http`'s `json.rs`) copies a struct's field names
+/// as they are, unescaped: every property the document declares is a plain
+/// name (ASCII letters, digits and `_`), so none would need an escape.
+#[test]
+fn every_property_name_is_plain() {
+    fn walk(v: &serde_json::Value, at: &str, seen: &mut usize) {
+        match v {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::Object(props)) = map.get("properties") {
+                    for name in props.keys() {
+                        *seen += 1;
+                        assert!(
+                            !name.is_empty()
+                                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'),
+                            "{at}: property {name:?} is not a plain name"
+                        );
+                    }
+                }
+                for (k, child) in map {
+                    walk(child, &format!("{at}/{k}"), seen);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    walk(child, &format!("{at}/{i}"), seen);
+                }
+            }
+            _ => {}
+        }
+    }
+    let spec: serde_json::Value = serde_json::from_str(&atp_http::openapi_json()).unwrap();
+    let mut seen = 0;
+    walk(
+        &spec["components"]["schemas"],
+        "#/components/schemas",
+        &mut seen,
+    );
+    assert!(seen > 300, "{seen} properties walked");
+}
