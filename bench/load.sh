@@ -49,9 +49,11 @@ case $PEER in
 esac
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-cargo build --release -q -p atp --bin atp --example ceiling
-BIN="${CARGO_TARGET_DIR:-target}/release/atp"
-CEIL="${CARGO_TARGET_DIR:-target}/release/examples/ceiling"
+# The production profile (Cargo.toml: fat LTO), as the Docker image builds
+# the served binary; the ceiling with the same optimisation.
+cargo build --profile production -q -p atp --bin atp --example ceiling
+BIN="${CARGO_TARGET_DIR:-target}/production/atp"
+CEIL="${CARGO_TARGET_DIR:-target}/production/examples/ceiling"
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
