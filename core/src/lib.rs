@@ -29,5 +29,5 @@ pub use flow::{Flow, Measure};
 pub use group::{Group, GroupId, GroupInfo, GroupKind};
 pub use observation::{Citation, Derivation, Observation, Provenance, SeriesKey, Status};
 pub use partner::{Partner, PartnerCode, PartnerKind};
-pub use period::{Frequency, Period, PeriodText};
+pub use period::{Frequency, Period};
 pub use year::{Year, YearRange};

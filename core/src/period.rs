@@ -214,7 +214,7 @@ impl From<Year> for Period {
 /// A period's text (`2024` or `2024-03`) on the stack: written without the
 /// formatting machinery, for the many periods of a listing.
 #[derive(Debug, Clone, Copy)]
-pub struct PeriodText {
+pub(crate) struct PeriodText {
     bytes: [u8; 7],
     len: u8,
 }
@@ -229,7 +229,7 @@ impl std::ops::Deref for PeriodText {
 
 impl Period {
     /// `2024` or `2024-03`, as [`Display`](fmt::Display) writes it.
-    pub fn text(self) -> PeriodText {
+    pub(crate) fn text(self) -> PeriodText {
         let mut bytes = [0u8; 7];
         bytes[..4].copy_from_slice(&self.year.digits());
         match self.frequency {

@@ -50,7 +50,7 @@ impl Year {
 
 impl Year {
     /// The year's four digits (every year from `MIN` to `MAX` has four).
-    pub fn digits(self) -> [u8; 4] {
+    pub(crate) fn digits(self) -> [u8; 4] {
         let y = self.0;
         [
             b'0' + (y / 1000) as u8,
