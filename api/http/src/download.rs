@@ -31,7 +31,7 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 
 use super::AppState;
-use super::encoding::{self, Negotiated};
+use super::encoding;
 use super::error::{ApiError, Problem};
 use super::params::{self, DownloadFormat, FromQuery, RawQuery};
 use super::respond::etag_matches;
@@ -240,12 +240,12 @@ pub async fn download_dataset(
     };
     builder.insert_header((header::ETAG, etag));
     builder.insert_header((header::CACHE_CONTROL, state.cache_policy.header.clone()));
+    // The coding is chosen here: a response that varies on Accept-Encoding
+    // is left alone by the compression on the way out.
     builder.insert_header((header::VARY, HeaderValue::from_static("Accept-Encoding")));
     if state.is_stale() {
         builder.insert_header(("X-Data-Stale", HeaderValue::from_static("true")));
     }
-    // The coding is chosen here: the compression middleware leaves it.
-    builder.extensions_mut().insert(Negotiated);
     if not_modified {
         return Ok(builder.finish());
     }

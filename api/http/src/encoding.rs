@@ -1,8 +1,8 @@
 //! Content encoding: which coding a client gets (`Accept-Encoding`, with
 //! q-values), and compression at levels meant for dynamic content. Rendered
 //! data responses keep each compressed variant they were asked for once
-//! (see `respond`); everything else (the spec, the docs, metrics) is
-//! compressed on the way out by [`compress_response`].
+//! (see `respond`); everything else (the spec, the docs, metrics, problem
+//! documents) is compressed on the way out by [`compress_response`].
 //!
 //! Bounded work: bodies under [`MIN_COMPRESS_BYTES`] are not compressed (the
 //! header costs more than it saves), and brotli runs at quality 4, a level
@@ -11,10 +11,9 @@
 
 use std::io::Write as _;
 
-use actix_web::body::{BoxBody, EitherBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::body::{BodySize, BoxBody, EitherBody, MessageBody};
+use actix_web::dev::ServiceResponse;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::middleware::Next;
 use bytes::Bytes;
 
 /// Bodies smaller than this are sent as they are.
@@ -123,34 +122,47 @@ pub fn compress(coding: Coding, body: &[u8]) -> Bytes {
     }
 }
 
-/// Marks a response whose coding has been chosen already (a rendered data
-/// response): [`compress_response`] leaves it alone.
-#[derive(Debug, Clone, Copy)]
-pub struct Negotiated;
+/// Whether a response's coding has been chosen already: it has a
+/// `Content-Encoding`, or its `Vary` names `Accept-Encoding` (a rendered
+/// data response, a download).
+fn negotiated(headers: &header::HeaderMap) -> bool {
+    headers.contains_key(header::CONTENT_ENCODING)
+        || headers.get_all(header::VARY).any(|v| {
+            v.as_bytes()
+                .split(|b| *b == b',')
+                .any(|t| t.trim_ascii().eq_ignore_ascii_case(b"accept-encoding"))
+        })
+}
 
-/// The middleware: compresses what no handler encoded itself, when the
-/// client asks for it and the body is complete and large enough.
-pub async fn compress_response(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody, BoxBody>>, actix_web::Error> {
-    let accept = req
+/// Compresses what no handler encoded itself, when the client asks for it
+/// and the body is complete and large enough (the request middleware,
+/// `observe::observe_request`, calls it on every response).
+pub fn compress_response<B: MessageBody + 'static>(
+    response: ServiceResponse<B>,
+) -> ServiceResponse<EitherBody<B, BoxBody>> {
+    let Some(accept) = response
+        .request()
         .headers()
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let response = next.call(req).await?;
-    let skip = accept.is_none()
-        || response
-            .response()
-            .extensions()
-            .get::<Negotiated>()
-            .is_some()
-        || response.headers().contains_key(header::CONTENT_ENCODING)
-        || response.status() == actix_web::http::StatusCode::NOT_MODIFIED;
-    if skip {
-        return Ok(response.map_into_left_body());
+    else {
+        return response.map_into_left_body();
+    };
+    if response.status() == actix_web::http::StatusCode::NOT_MODIFIED
+        || negotiated(response.headers())
+    {
+        return response.map_into_left_body();
     }
+    // Decided before the body is taken: `accept` borrows the request.
+    let coding = match response.response().body().size() {
+        BodySize::Sized(len) if len as usize <= MAX_COMPRESS_BYTES => {
+            negotiate(Some(accept), len as usize)
+        }
+        _ => Coding::Identity,
+    };
+    let Some(value) = coding.header() else {
+        return response.map_into_left_body();
+    };
     let (req, res) = response.into_parts();
     let (mut head, body) = res.into_parts();
     let bytes = match body.try_into_bytes() {
@@ -158,26 +170,17 @@ pub async fn compress_response(
         Err(body) => {
             // A streamed body is passed on as it is.
             let res = head.set_body(body);
-            return Ok(ServiceResponse::new(req, res).map_into_left_body());
+            return ServiceResponse::new(req, res).map_into_left_body();
         }
     };
-    let coding = if bytes.len() > MAX_COMPRESS_BYTES {
-        Coding::Identity
-    } else {
-        negotiate(accept.as_deref(), bytes.len())
-    };
-    let body = match coding.header() {
-        None => bytes,
-        Some(value) => {
-            head.headers_mut().insert(header::CONTENT_ENCODING, value);
-            head.headers_mut()
-                .append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-            head.headers_mut().remove(header::CONTENT_LENGTH);
-            compress(coding, &bytes)
-        }
-    };
-    let res = head.set_body(body).map_into_boxed_body();
-    Ok(ServiceResponse::new(req, res).map_into_right_body())
+    head.headers_mut().insert(header::CONTENT_ENCODING, value);
+    head.headers_mut()
+        .append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    head.headers_mut().remove(header::CONTENT_LENGTH);
+    let res = head
+        .set_body(compress(coding, &bytes))
+        .map_into_boxed_body();
+    ServiceResponse::new(req, res).map_into_right_body()
 }
 
 #[cfg(test)]

@@ -57,6 +57,13 @@ pub struct AppState {
     pub store: Option<Arc<dyn DataStore>>,
     /// Rendered responses; `None` when disabled (`response_cache_entries = 0`).
     pub cache: Option<ResponseCache>,
+    /// Whether cache hits are answered before routing (by the request
+    /// middleware, [`AppState::answer_from_cache`]): when no CORS origins
+    /// and no rate limit are configured, the layers between the middleware
+    /// and the handler would add nothing to a hit (BENCHMARKS.md, issue 13,
+    /// fifth pass). Otherwise every request passes them and `cached` looks
+    /// the cache up itself.
+    pub hits_before_routing: bool,
     pub cache_policy: CachePolicy,
     /// Set while the database is unreachable: reads are served from the last
     /// loaded data and say so.
@@ -112,6 +119,8 @@ impl AppState {
                     )
                 },
             ),
+            hits_before_routing: settings.cors_origins.is_empty()
+                && settings.rate_limit.per_second == 0,
             cache_policy: CachePolicy::max_age(settings.cache_max_age.as_secs()),
             database_down: AtomicBool::new(false),
             settings,
@@ -145,6 +154,53 @@ impl AppState {
         self.database_down.load(Ordering::Relaxed)
     }
 
+    /// The cache's key for a request: the URL and what its headers choose
+    /// (the format when the URL names none, the language); `None` when the
+    /// Accept header takes neither JSON nor CSV (a listing refuses it with
+    /// 406, a chart draws): such a request is not answered from the cache.
+    fn cache_key<'r>(
+        req: &'r HttpRequest,
+        asked: &params::Asked,
+        version: i64,
+    ) -> Option<CacheKeyRef<'r>> {
+        if matches!(asked.format, params::Accepted::Neither(_)) {
+            return None;
+        }
+        Some(CacheKeyRef {
+            version,
+            accept_csv: asked.format == params::Accepted::Format(Format::Csv),
+            korean: asked.language.is_ko(),
+            uri: req.uri().path_and_query().map_or("", |p| p.as_str()),
+        })
+    }
+
+    /// The response to `req` from the cache entry of `key`, if there is one.
+    fn hit(
+        &self,
+        req: &HttpRequest,
+        key: CacheKeyRef<'_>,
+    ) -> Option<(HttpResponse, Arc<Rendered>)> {
+        let cache = self.cache.as_ref()?;
+        let hit = cache.get(&key)?;
+        let response = respond(
+            req,
+            &hit,
+            &self.cache_policy,
+            self.is_stale(),
+            Some((cache, key)),
+        );
+        Some((response, hit))
+    }
+
+    /// A GET answered from the response cache (`None` on a miss), with the
+    /// rendered entry (its [`Rendered::route`] is the metrics' label).
+    pub fn answer_from_cache(&self, req: &HttpRequest) -> Option<(HttpResponse, Arc<Rendered>)> {
+        self.cache.as_ref()?;
+        let asked = params::Asked::of(req);
+        let key = Self::cache_key(req, &asked, self.model.load().version)?;
+        self.hit(req, key)
+    }
+
     /// Answers a GET from the response cache, or parses the query into the
     /// endpoint's parameters `Q` (refusing any other), renders it with
     /// `render` and keeps it. A heavy query (more than
@@ -158,28 +214,14 @@ impl AppState {
             + 'static,
     {
         let model = self.model.load();
-        // The key holds what decides the response: the URL and, when the URL
-        // names no format, the format the Accept header chooses.
         let accept = params::Asked::of(req);
-        let key = CacheKeyRef {
-            version: model.version,
-            accept_csv: accept.format == params::Accepted::Format(Format::Csv),
-            korean: accept.language.is_ko(),
-            uri: req.uri().path_and_query().map_or("", |p| p.as_str()),
-        };
-        // An Accept header that takes neither JSON nor CSV is not answered
-        // from the cache (a listing refuses it with 406; a chart draws).
-        if let Some(cache) = &self.cache
-            && !matches!(accept.format, params::Accepted::Neither(_))
-            && let Some(hit) = cache.get(&key)
+        let key = Self::cache_key(req, &accept, model.version);
+        // With `hits_before_routing` the request middleware has looked.
+        if !self.hits_before_routing
+            && let Some(key) = key
+            && let Some((response, _)) = self.hit(req, key)
         {
-            return Ok(respond(
-                req,
-                &hit,
-                &self.cache_policy,
-                self.is_stale(),
-                Some((cache, key)),
-            ));
+            return Ok(response);
         }
         let raw = RawQuery::parse(req.query_string(), Q::NAMES)?.at(req.path());
         let q = Q::from_query(&raw)?;
@@ -202,15 +244,18 @@ impl AppState {
                 .map_err(|e| ApiError::Internal(e.to_string()))??;
             Arc::new(rendered)
         };
-        if let Some(cache) = &self.cache {
-            cache.insert(key, rendered.clone());
-        }
+        // Only a kept response is re-weighed when a compressed variant is
+        // made for it.
+        let kept =
+            self.cache.as_ref().zip(key).filter(|(cache, key)| {
+                cache.insert(*key, rendered.clone(), || req.match_pattern())
+            });
         Ok(respond(
             req,
             &rendered,
             &self.cache_policy,
             self.is_stale(),
-            self.cache.as_ref().map(|c| (c, key)),
+            kept,
         ))
     }
 

@@ -30,6 +30,7 @@ use prometheus::{
 use tracing::Instrument as _;
 
 use super::AppState;
+use crate::encoding;
 use crate::i18n::Language;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -174,15 +175,15 @@ impl Metrics {
     /// worker thread.
     fn record(&self, route: &str, method: &Method, status: u16, seconds: f64) {
         thread_local! {
-            static HANDLES: RefCell<HandlesByRoute> = RefCell::new(HashMap::new());
+            static HANDLES: RefCell<HandlesByRoute> = RefCell::new(HashMap::default());
         }
         HANDLES.with(|handles| {
             let mut handles = handles.borrow_mut();
-            if !handles.contains_key(route) {
-                handles.insert(route.to_owned(), Vec::new());
-            }
-            let Some(of_route) = handles.get_mut(route) else {
-                return;
+            // One hash of the route on the way of every request; a second
+            // only the first time a route is seen.
+            let of_route = match handles.get_mut(route) {
+                Some(of_route) => of_route,
+                None => handles.entry(route.to_owned()).or_default(),
             };
             let i = match of_route
                 .iter()
@@ -215,7 +216,7 @@ struct Handles {
     latency: Histogram,
 }
 
-type HandlesByRoute = HashMap<String, Vec<Handles>>;
+type HandlesByRoute = HashMap<String, Vec<Handles>, foldhash::fast::RandomState>;
 
 /// `GET /metrics`: Prometheus text format.
 pub async fn metrics_endpoint(metrics: web::Data<Metrics>) -> HttpResponse {
@@ -334,11 +335,6 @@ fn loggable_target(path: &str, query: &str) -> String {
 /// document's detail.
 const MAX_REWRITTEN_BODY: usize = 4096;
 
-/// The middleware: HEAD answered as GET (the connection, which noted the
-/// request was HEAD, sends no body), a span per request, the request id
-/// echoed, the request counted, and every error response that is not
-/// problem+json yet (from actix-cors, the Swagger UI, actix itself) turned
-/// into one.
 /// The paths whose `.csv` (or `.md`) form is served (`/v1/imports` for
 /// `/v1/imports.csv`), with the `format` each suffix stands for.
 #[derive(Debug)]
@@ -371,6 +367,18 @@ fn format_suffix(req: &mut ServiceRequest) {
     }
 }
 
+/// The middleware around every request: HEAD answered as GET (the
+/// connection, which noted the request was HEAD, sends no body), a span per
+/// request, the request id echoed, the request counted, every error response
+/// that is not problem+json yet (from actix-cors, the Swagger UI, actix
+/// itself) turned into one, and bodies no handler encoded compressed
+/// ([`encoding::compress_response`]).
+///
+/// A GET the response cache holds is answered here, before routing, when
+/// nothing between this and the handler would change the answer
+/// ([`AppState::hits_before_routing`]): a dashboard's or a browser's
+/// repeated URL costs the cache's look-up and the headers, not the layers
+/// (BENCHMARKS.md, issue 13, fifth pass).
 pub async fn observe_request(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -403,10 +411,36 @@ pub async fn observe_request(
         );
     }
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
-    let response = next.call(req).instrument(span.clone()).await?;
+    let hit = match req.app_data::<web::Data<AppState>>() {
+        Some(state) if state.hits_before_routing && req.method() == Method::GET => {
+            state.answer_from_cache(req.request())
+        }
+        _ => None,
+    };
+    let (response, kept) = match hit {
+        Some((response, kept)) => {
+            let (req, _) = req.into_parts();
+            let response = ServiceResponse::new(req, response).map_into_right_body();
+            (response, Some(kept))
+        }
+        None => (
+            next.call(req)
+                .instrument(span.clone())
+                .await?
+                .map_into_left_body(),
+            None,
+        ),
+    };
     let status = response.status();
-    let route = response.request().match_pattern();
-    let route = route.as_deref().unwrap_or("UNMATCHED");
+    let pattern = match &kept {
+        Some(_) => None,
+        None => response.request().match_pattern(),
+    };
+    let route = kept
+        .as_deref()
+        .and_then(|k| k.route())
+        .or(pattern.as_deref())
+        .unwrap_or("UNMATCHED");
     if !span.is_disabled() {
         span.record("http.route", route);
         span.record("http.status_code", status.as_u16());
@@ -429,7 +463,7 @@ pub async fn observe_request(
         v.starts_with(b"application/problem+json") || v.starts_with(b"application/json")
     });
     let is_error = status.is_client_error() || status.is_server_error();
-    let mut response = if is_error && !is_json {
+    let response = if is_error && !is_json {
         as_problem(response).await.map_into_right_body()
     } else if is_error {
         match in_korean(response) {
@@ -439,6 +473,7 @@ pub async fn observe_request(
     } else {
         response.map_into_left_body()
     };
+    let mut response = encoding::compress_response(response);
     response.headers_mut().insert(REQUEST_ID, id);
     Ok(response)
 }

@@ -1492,14 +1492,17 @@ pub fn format_from_accept(req: &HttpRequest) -> Accepted {
 /// 0..1). At most 64 items are read: a huge header costs no more.
 pub fn weighted(header: &str) -> impl Iterator<Item = (&str, f32)> {
     header.split(',').take(64).map(|item| {
-        let mut parts = item.split(';');
-        let name = parts.next().unwrap_or("").trim();
-        let q = parts
+        // Most items have no parameters (`gzip, deflate, br`).
+        let Some((name, params)) = item.split_once(';') else {
+            return (item.trim(), 1.0);
+        };
+        let q = params
+            .split(';')
             .filter_map(|p| p.trim().strip_prefix("q=").or(p.trim().strip_prefix("Q=")))
             .find_map(|v| v.trim().parse::<f32>().ok())
             .filter(|q| q.is_finite())
             .map_or(1.0, |q| q.clamp(0.0, 1.0));
-        (name, q)
+        (name.trim(), q)
     })
 }
 

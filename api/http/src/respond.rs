@@ -11,7 +11,7 @@ use bytes::Bytes;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::encoding::{self, Coding, Negotiated};
+use crate::encoding::{self, Coding};
 use crate::view::{Projected, View};
 
 use super::error::ApiError;
@@ -244,6 +244,10 @@ pub struct Rendered {
     /// The `Content-Language` of an answer with names or labels in a
     /// language.
     pub language: Option<HeaderValue>,
+    /// The route pattern it was rendered for (`/v1/imports`), set when it
+    /// is kept in the cache: the metrics' label of a hit answered before
+    /// routing.
+    route: OnceLock<Box<str>>,
     gzip: OnceLock<Bytes>,
     brotli: OnceLock<Bytes>,
 }
@@ -266,6 +270,7 @@ impl Rendered {
             etag,
             link: None,
             language: None,
+            route: OnceLock::new(),
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
         }
@@ -284,6 +289,11 @@ impl Rendered {
             encoding::compress(coding, &self.body)
         });
         (bytes.clone(), made)
+    }
+
+    /// The route pattern of a kept response.
+    pub fn route(&self) -> Option<&str> {
+        self.route.get().map(|r| &**r)
     }
 
     /// Bytes held: the body and every variant made so far.
@@ -535,7 +545,6 @@ pub fn respond(
     if stale {
         builder.insert_header(("X-Data-Stale", HeaderValue::from_static("true")));
     }
-    builder.extensions_mut().insert(Negotiated);
     if matches {
         return builder.finish();
     }
@@ -572,16 +581,18 @@ pub fn respond(
 /// Whether the request's `If-None-Match` names `etag` (weakly: `W/` aside)
 /// or is `*`.
 pub fn etag_matches(req: &HttpRequest, etag: &HeaderValue) -> bool {
-    let etag = etag.to_str().unwrap_or("").trim_start_matches("W/");
-    req.headers()
+    let Some(asked) = req
+        .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',').any(|t| {
-                let t = t.trim();
-                t == "*" || t.trim_start_matches("W/") == etag
-            })
-        })
+    else {
+        return false;
+    };
+    let etag = etag.to_str().unwrap_or("").trim_start_matches("W/");
+    asked.split(',').any(|t| {
+        let t = t.trim();
+        t == "*" || t.trim_start_matches("W/") == etag
+    })
 }
 
 /// `attachment; filename="partners-KR-profile.csv"`: the path after `/v1`,
@@ -746,18 +757,37 @@ impl ResponseCache {
     }
 
     /// Keeps a response rendered for the second time, unless it is larger
-    /// than an entry may be.
-    pub fn insert(&self, key: CacheKeyRef<'_>, rendered: Arc<Rendered>) {
-        if rendered.bytes() <= self.max_entry_bytes && self.seen_before(key) {
-            let key = key.to_owned_key();
-            let entry = Self::entry(&key, &rendered);
-            self.entries.insert(key, entry);
+    /// than an entry may be, with the pattern of the route it answers
+    /// (`route`, asked only then; a response without one is not kept).
+    /// Whether it was kept.
+    pub fn insert(
+        &self,
+        key: CacheKeyRef<'_>,
+        rendered: Arc<Rendered>,
+        route: impl FnOnce() -> Option<String>,
+    ) -> bool {
+        if rendered.bytes() > self.max_entry_bytes || !self.seen_before(key) {
+            return false;
         }
+        if rendered.route.get().is_none() {
+            let Some(route) = route() else {
+                return false;
+            };
+            let _ = rendered.route.set(route.into_boxed_str());
+        }
+        let key = key.to_owned_key();
+        let entry = Self::entry(&key, &rendered);
+        self.entries.insert(key, entry);
+        true
     }
 
     /// Counts a new variant of a kept response (or drops the entry if it
-    /// has grown past the entry limit).
+    /// has grown past the entry limit). A response that is not kept (any
+    /// more) stays out: only [`ResponseCache::insert`] lets one in.
     pub fn reweigh(&self, key: CacheKeyRef<'_>, rendered: &Arc<Rendered>) {
+        if !self.entries.contains_key(&key) {
+            return;
+        }
         if rendered.bytes() <= self.max_entry_bytes {
             let key = key.to_owned_key();
             let entry = Self::entry(&key, rendered);
@@ -790,6 +820,10 @@ impl ResponseCache {
 mod tests {
     use super::*;
 
+    fn route() -> Option<String> {
+        Some("/v1/imports".to_owned())
+    }
+
     #[test]
     fn the_cache_is_bounded_in_bytes_variants_counted() {
         let cache = ResponseCache::new(1000, 200_000, 50_000);
@@ -802,9 +836,9 @@ mod tests {
                 uri: format!("/v1/imports?partner={i}"),
             };
             // Kept when rendered a second time.
-            cache.insert(key.as_ref(), body(10_000));
+            cache.insert(key.as_ref(), body(10_000), route);
             assert!(cache.get(&key.as_ref()).is_none(), "kept at first sight");
-            cache.insert(key.as_ref(), body(10_000));
+            cache.insert(key.as_ref(), body(10_000), route);
         }
         assert!(cache.weight() <= 200_000, "{}", cache.weight());
         assert!(cache.len() < 100);
@@ -815,8 +849,8 @@ mod tests {
             korean: false,
             uri: "/big".to_owned(),
         };
-        cache.insert(big.as_ref(), body(60_000));
-        cache.insert(big.as_ref(), body(60_000));
+        cache.insert(big.as_ref(), body(60_000), route);
+        cache.insert(big.as_ref(), body(60_000), route);
         assert!(cache.get(&big.as_ref()).is_none());
         // A variant made later counts.
         let key = CacheKey {
@@ -826,14 +860,50 @@ mod tests {
             uri: "/v".to_owned(),
         };
         let r = body(20_000);
-        cache.insert(key.as_ref(), r.clone());
-        cache.insert(key.as_ref(), r.clone());
+        cache.insert(key.as_ref(), r.clone(), route);
+        cache.insert(key.as_ref(), r.clone(), route);
         let before = cache.weight();
         let (_, made) = r.variant(Coding::Gzip);
         assert!(made);
         cache.reweigh(key.as_ref(), &r);
         assert!(cache.weight() > before);
         assert!(!r.variant(Coding::Gzip).1, "made once");
+        // A response whose route is unknown is not kept (a hit answered
+        // before routing needs the route's name for the metrics).
+        let unrouted = CacheKeyRef {
+            uri: "/unrouted",
+            ..key.as_ref()
+        };
+        for _ in 0..2 {
+            cache.insert(unrouted, body(10), || None);
+        }
+        assert!(cache.get(&unrouted).is_none());
+    }
+
+    /// A response rendered for the first time is not kept, and making its
+    /// compressed variant does not let it in past the doorkeeper (it did:
+    /// every gzip answer of a random-query run was kept).
+    #[test]
+    fn a_variant_of_a_response_not_kept_stays_out() {
+        let cache = ResponseCache::new(8, 1 << 20, 1 << 20);
+        let key = CacheKeyRef {
+            version: 1,
+            accept_csv: false,
+            korean: false,
+            uri: "/v1/imports?partner=KR",
+        };
+        let first = Arc::new(Rendered::new(vec![b'x'; 4000], "application/json"));
+        assert!(!cache.insert(key, first.clone(), route), "first sight");
+        assert!(first.variant(Coding::Gzip).1);
+        cache.reweigh(key, &first);
+        assert!(cache.get(&key).is_none());
+        assert_eq!(cache.weight(), 0);
+        let second = Arc::new(Rendered::new(vec![b'x'; 4000], "application/json"));
+        assert!(cache.insert(key, second.clone(), route), "second sight");
+        let before = cache.weight();
+        assert!(second.variant(Coding::Brotli).1);
+        cache.reweigh(key, &second);
+        assert!(cache.weight() > before, "a kept response's variant counts");
     }
 
     #[test]
@@ -849,9 +919,10 @@ mod tests {
             cache.insert(
                 key,
                 Arc::new(Rendered::new(b"{}".to_vec(), "application/json")),
+                route,
             );
         }
-        assert!(cache.get(&key).is_some());
+        assert_eq!(cache.get(&key).unwrap().route(), Some("/v1/imports"));
         assert!(cache.get(&CacheKeyRef { version: 4, ..key }).is_none());
         assert!(
             cache

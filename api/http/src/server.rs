@@ -432,9 +432,6 @@ pub fn app(
             !settings.cors_origins.is_empty(),
             cors(&settings.cors_origins),
         ))
-        .wrap(actix_web::middleware::from_fn(
-            crate::encoding::compress_response,
-        ))
         .wrap(actix_web::middleware::from_fn(observe_request))
         .service(
             SwaggerUi::new("/docs/{_:.*}")

@@ -60,7 +60,15 @@ fn reply(mut r: ureq::http::Response<ureq::Body>) -> Reply {
 }
 
 fn get(server: &Server, path: &str) -> Reply {
-    reply(agent().get(&server.url(path)).call().unwrap())
+    get_with(server, path, &[])
+}
+
+fn get_with(server: &Server, path: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut req = agent().get(&server.url(path));
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    reply(req.call().unwrap())
 }
 
 fn post(server: &Server, path: &str, token: Option<&str>, body: &[u8]) -> Reply {
@@ -593,9 +601,20 @@ fn uploads_are_bounded_in_time_memory_and_number() {
 fn metrics_count_requests_by_route_and_status() {
     let db = crate::common::sqlite();
     let server = spawn_server(&[("ATP_DATABASE_URL", &db.url)], &[], &[]);
+    // The third is answered from the response cache, before routing: it
+    // is counted under its route all the same, and so is a revalidation.
+    let mut etag = String::new();
     for _ in 0..3 {
-        assert_eq!(get(&server, "/v1/imports?partner=KR").status, 200);
+        let r = get(&server, "/v1/imports?partner=KR");
+        assert_eq!(r.status, 200);
+        etag = r.header("etag").unwrap().to_owned();
     }
+    let revalidated = get_with(
+        &server,
+        "/v1/imports?partner=KR",
+        &[("If-None-Match", etag.as_str())],
+    );
+    assert_eq!(revalidated.status, 304);
     assert_eq!(get(&server, "/v1/imports?year=20x4").status, 400);
     assert_eq!(get(&server, "/no/such/thing").status, 404);
     let r = get(&server, "/metrics");
@@ -605,6 +624,10 @@ fn metrics_count_requests_by_route_and_status() {
     let has = |needle: &str| m.lines().any(|l| l.starts_with(needle));
     assert!(
         has(r#"atp_http_requests_total{endpoint="/v1/imports",method="GET",status="200"} 3"#),
+        "{m}"
+    );
+    assert!(
+        has(r#"atp_http_requests_total{endpoint="/v1/imports",method="GET",status="304"} 1"#),
         "{m}"
     );
     assert!(
