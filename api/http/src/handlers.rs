@@ -19,7 +19,7 @@ use super::params::{
 use super::params::{FieldName, HeaderParam, IncludeParam, LangParam};
 use super::respond::Rendered;
 use super::respond::{
-    Coverage, Envelope, Meta, Notice, QueryEcho, Single, TransformMeta, render_listing,
+    Coverage, Envelope, Meta, Notice, QueryEcho, Shared, Single, TransformMeta, render_listing,
     render_single, sort_records,
 };
 use crate::query_params;
@@ -543,11 +543,17 @@ pub(crate) fn meta(
     names: &[&'static str],
     extra: &[(&'static str, String)],
 ) -> Meta {
-    let mut query = QueryEcho::default();
+    let mut query = QueryEcho::with_capacity(q.pair_count() + extra.len());
     for &name in names {
-        let values = q.list(name);
-        if !values.is_empty() {
-            query.insert(name, values.join(","));
+        let mut joined = String::new();
+        for value in q.values(name) {
+            if !joined.is_empty() {
+                joined.push(',');
+            }
+            joined.push_str(value);
+        }
+        if !joined.is_empty() {
+            query.insert(name, joined);
         }
     }
     for (k, v) in extra {
@@ -571,12 +577,12 @@ pub(crate) fn meta(
 /// What a dataset covers.
 fn coverage(ds: &DatasetView) -> Coverage {
     Coverage {
-        first_period: ds.first_period.map(|p| p.to_string()),
-        last_period: ds.last_period.map(|p| p.to_string()),
+        first_period: ds.first_period,
+        last_period: ds.last_period,
         periods: ds.periods.len(),
-        frequencies: ds.frequencies().iter().map(|f| f.as_str()).collect(),
-        period_ranges: ds.period_ranges.clone(),
-        groups: ds.group_ids.iter().map(|g| g.as_str()).collect(),
+        frequencies: Shared(ds.frequencies().clone()),
+        period_ranges: Shared(ds.period_ranges.clone()),
+        groups: Shared(ds.group_ids.clone()),
         partners: ds.partners.len(),
     }
 }

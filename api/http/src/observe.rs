@@ -1,6 +1,10 @@
-//! Per-request observability in one middleware: a tracing span with a
-//! request id (echoed in `X-Request-Id`), method, route, status and latency,
-//! and Prometheus request metrics by route, method and status.
+//! The one middleware every request passes: a tracing span with a request
+//! id (echoed in `X-Request-Id`), method, route, status and latency,
+//! Prometheus request metrics by route, method and status, errors as
+//! problem+json, compression on the way out, and cache hits answered before
+//! routing. One layer instead of three (the compression was its own
+//! `from_fn` layer, with a boxed future and a copy of `Accept-Encoding` on
+//! every request: BENCHMARKS.md, issue 13, fifth pass).
 //!
 //! It replaces tracing-actix-web and actix-web-prom, measured on the load
 //! test's cached single-record lookup: the two cost about 20% of the

@@ -29,7 +29,12 @@ pub const MAX_LIST_VALUES: usize = 300;
 /// endpoint's parameters.
 #[derive(Debug)]
 pub struct RawQuery {
-    pairs: Vec<(String, String)>,
+    /// The decoded names and values, one after another: one allocation for
+    /// the whole query instead of two a pair (BENCHMARKS.md, issue 13).
+    text: String,
+    /// Where each pair's name ends and its value ends in `text` (the name
+    /// starts where the previous value ends).
+    ends: Vec<(usize, usize)>,
     /// The path asked for (empty when unknown): a listing's page links.
     path: String,
 }
@@ -39,25 +44,34 @@ impl RawQuery {
     pub fn parse(query_string: &str, allowed: &[&str]) -> Result<RawQuery, ApiError> {
         // `+` is a space, `%XX` a byte, bytes that are not UTF-8 become
         // U+FFFD (which no parameter takes: the value is then refused by
-        // name); empty pairs (`a=1&&b=2`) are skipped.
-        let pairs: Vec<(String, String)> = form_urlencoded::parse(query_string.as_bytes())
-            .map(|(name, value)| (name.into_owned(), value.into_owned()))
-            .collect();
-        for (name, value) in &pairs {
+        // name); empty pairs (`a=1&&b=2`) are skipped. Decoding never
+        // lengthens the text (`%FF`, three bytes, becomes U+FFFD, three).
+        let mut q = RawQuery {
+            text: String::with_capacity(query_string.len()),
+            ends: Vec::with_capacity(query_string.bytes().filter(|b| *b == b'&').count() + 1),
+            path: String::new(),
+        };
+        for (name, value) in form_urlencoded::parse(query_string.as_bytes()) {
+            q.text.push_str(&name);
+            let name_end = q.text.len();
+            q.text.push_str(&value);
+            q.ends.push((name_end, q.text.len()));
+        }
+        for (name, value) in q.pairs() {
             // `lang` is taken everywhere: it chooses the language of the
             // problems (and of names and labels where the endpoint has them).
             if name == "lang" && !allowed.contains(&"lang") {
                 <LangParam as Scalar>::parse("lang", value)?;
                 continue;
             }
-            if !allowed.contains(&name.as_str()) {
+            if !allowed.contains(&name) {
                 let mut taken: Vec<&str> = allowed.to_vec();
                 if !taken.contains(&"lang") {
                     taken.push("lang");
                 }
                 return Err(ApiError::InvalidParameter {
-                    parameter: name.clone(),
-                    value: value.clone(),
+                    parameter: name.to_owned(),
+                    value: value.to_owned(),
                     expected: format!(
                         "unknown parameter; this endpoint takes {}",
                         taken.join(", ")
@@ -66,10 +80,24 @@ impl RawQuery {
                 });
             }
         }
-        Ok(RawQuery {
-            pairs,
-            path: String::new(),
+        Ok(q)
+    }
+
+    /// The pairs, in the order given.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        let mut start = 0;
+        self.ends.iter().map(move |&(name_end, value_end)| {
+            let pair = (&self.text[start..name_end], &self.text[name_end..value_end]);
+            start = value_end;
+            pair
         })
+    }
+
+    /// The values of a parameter, as given (each may be a list).
+    fn given(&self, name: &str) -> impl Iterator<Item = &str> {
+        self.pairs()
+            .filter(move |(n, _)| *n == name)
+            .map(|(_, v)| v)
     }
 
     /// The query as asked at `path` (so that a listing can link its pages).
@@ -80,33 +108,36 @@ impl RawQuery {
 
     /// Where the pages of a listing asked with this query are.
     pub fn page_links(&self) -> Option<crate::respond::PageLinks> {
-        (!self.path.is_empty()).then(|| crate::respond::PageLinks::new(&self.path, &self.pairs))
+        (!self.path.is_empty()).then(|| crate::respond::PageLinks::new(&self.path, self.pairs()))
     }
 
     /// Every value of a parameter: repeated parameters and comma-separated
     /// lists both work.
     pub fn list(&self, name: &str) -> Vec<&str> {
-        self.pairs
-            .iter()
-            .filter(|(n, _)| n == name)
-            .flat_map(|(_, v)| v.split(','))
+        self.values(name).collect()
+    }
+
+    /// [`RawQuery::list`] as an iterator.
+    pub fn values(&self, name: &str) -> impl Iterator<Item = &str> {
+        self.given(name)
+            .flat_map(|v| v.split(','))
             .map(str::trim)
             .filter(|v| !v.is_empty())
-            .collect()
+    }
+
+    /// How many pairs the query has.
+    pub fn pair_count(&self) -> usize {
+        self.ends.len()
     }
 
     /// How many times a parameter is given (empty values too).
     pub fn occurrences(&self, name: &str) -> usize {
-        self.pairs.iter().filter(|(n, _)| n == name).count()
+        self.given(name).count()
     }
 
     /// A parameter that takes one value.
     pub fn one(&self, name: &str) -> Result<Option<&str>, ApiError> {
-        let mut values = self
-            .pairs
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.trim());
+        let mut values = self.given(name).map(str::trim);
         match (values.next(), values.next()) {
             (None, _) => Ok(None),
             (Some(v), None) if v.is_empty() => Err(ApiError::invalid(

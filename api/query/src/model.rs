@@ -213,21 +213,22 @@ pub struct DatasetView {
     pub groups_covered: Vec<Group>,
     /// The values of the group dimension with figures (`all`, groups,
     /// `non-atp`, `all-goods`), in order.
-    pub group_ids: Vec<GroupId>,
+    pub group_ids: Arc<[GroupId]>,
     /// Every period with a figure, years first, each ascending.
     pub periods: Vec<Period>,
     pub partners: Vec<PartnerCode>,
     /// Whether `all` was computed here (true) or printed by the source.
     pub all_is_computed: bool,
     /// The periods as runs (`2014, 2024`, `1989-01..2024-06`), computed
-    /// once: every answer's coverage says them.
-    pub period_ranges: Vec<String>,
+    /// once: every answer's coverage says them (shared with it, not
+    /// copied).
+    pub period_ranges: Arc<[String]>,
     /// The first and last period in time (a year counts from its January
     /// and to its December; a month before the year it ends), computed once.
     pub first_period: Option<Period>,
     pub last_period: Option<Period>,
     /// The frequencies with figures (annual first), computed once.
-    pub frequencies: Vec<Frequency>,
+    frequencies: Arc<[Frequency]>,
     /// Where each series (measure, group, partner) starts in `facts` and
     /// how long it is: a lookup hashes to its series and searches its few
     /// hundred periods, instead of searching millions of facts.
@@ -280,7 +281,7 @@ impl DatasetView {
             .then(Printed::of_builtin)
             .flatten();
         let all_is_computed = !has_all && !groups_covered.is_empty();
-        let period_ranges = crate::period_ranges(&periods);
+        let period_ranges = crate::period_ranges(&periods).into();
         let series = series_index(&facts);
         let in_time = |p: &&Period| {
             let (y, m) = p.end_month();
@@ -288,7 +289,7 @@ impl DatasetView {
         };
         let first_period = periods.iter().min_by_key(in_time).copied();
         let last_period = periods.iter().max_by_key(|p| p.end_month()).copied();
-        let frequencies: Vec<Frequency> = Frequency::ALL
+        let frequencies: Arc<[Frequency]> = Frequency::ALL
             .into_iter()
             .filter(|f| periods.iter().any(|p| p.frequency() == *f))
             .collect();
@@ -302,7 +303,7 @@ impl DatasetView {
             printed,
             facts,
             groups_covered,
-            group_ids,
+            group_ids: group_ids.into(),
             periods,
             partners,
             all_is_computed,
@@ -317,7 +318,7 @@ impl DatasetView {
     }
 
     /// The frequencies with figures (annual first).
-    pub fn frequencies(&self) -> &[Frequency] {
+    pub fn frequencies(&self) -> &Arc<[Frequency]> {
         &self.frequencies
     }
 
