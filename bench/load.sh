@@ -10,6 +10,10 @@
 #   random     every request a different query (bench/random.lua: group,
 #              partner, year or year pair, flow drawn at random); the
 #              ceiling serves a body of the same size for any query
+#   random-browser
+#              random, with a browser's Accept-Encoding: every answer
+#              compressed for its one request (a dashboard in a browser);
+#              the ceiling serves the sample's compressed bytes
 #   uncached   one URL repeated with the response cache off
 #
 # Server on core 0 (one worker), wrk -t1 -c64 on core 1, loopback. The
@@ -26,7 +30,7 @@
 # bench/peer/requirements.txt (pinned) and reused while those pins hold.
 #
 # Usage: bench/load.sh [seconds per run, default 10] [rounds, default 3] [modes]
-#   modes: any of one,browser,random,uncached (default: all)
+#   modes: any of one,browser,random,random-browser,uncached (default: all)
 #   SCALE=monthly bench/load.sh ...: the monthly synthetic dataset instead
 #   (x 12 months: 2,016,000 rows); the lookup asks for a month, the series
 #   is 420 months, the growth is between two months.
@@ -38,7 +42,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-10}"
 ROUNDS="${2:-3}"
-MODES="${3:-one,browser,random,uncached}"
+MODES="${3:-one,browser,random,random-browser,uncached}"
 PORT_ATP=18400
 PORT_CEIL=18401
 PORT_PEER=18402
@@ -228,12 +232,18 @@ measure() {
   local ceil_args=()
   for q in "${ORDER[@]}"; do
     case $mode in
-      random)
+      random|random-browser)
         curl -sf "http://127.0.0.1:$PORT_ATP${SAMPLES[$q]}" >"$WORK/$q.body"
         # PATH?*NAME,...: any query naming the sample's parameters.
         local names
         names=$(echo "${SAMPLES[$q]#*\?}" | tr '&' '\n' | cut -d= -f1 | paste -sd,)
         ceil_args+=("${SAMPLES[$q]%%\?*}?*$names=$WORK/$q.body")
+        if [ "$mode" = random-browser ]; then
+          curl -sf -H "Accept-Encoding: $BROWSER" "http://127.0.0.1:$PORT_ATP${SAMPLES[$q]}" >"$WORK/$q.enc"
+          local coding
+          coding=$(curl -sf -o /dev/null -D - -H "Accept-Encoding: $BROWSER" "http://127.0.0.1:$PORT_ATP${SAMPLES[$q]}" | awk -F': ' 'tolower($1)=="content-encoding" {gsub(/\r/,"",$2); print $2}')
+          [ -n "$coding" ] && ceil_args+=("$coding:${SAMPLES[$q]%%\?*}?*$names=$WORK/$q.enc")
+        fi
         ;;
       browser)
         curl -sf "http://127.0.0.1:$PORT_ATP${QUERIES[$q]}" >"$WORK/$q.body"
@@ -277,6 +287,10 @@ measure() {
             WRK_EXTRA=()
           fi
           ;;
+        random-browser)
+          run_wrk "http://127.0.0.1:$PORT_ATP" SHAPE="$q" SCALE="$SCALE" PARTNERS="$WORK/partners.txt" ACCEPT_ENCODING="$BROWSER" >>"$WORK/$q.atp"
+          run_wrk "http://127.0.0.1:$PORT_CEIL" SHAPE="$q" SCALE="$SCALE" PARTNERS="$WORK/partners.txt" ACCEPT_ENCODING="$BROWSER" >>"$WORK/$q.ceil"
+          ;;
         browser)
           run_wrk_browser "http://127.0.0.1:$PORT_ATP${QUERIES[$q]}" >>"$WORK/$q.atp"
           run_wrk_browser "http://127.0.0.1:$PORT_CEIL${QUERIES[$q]}" >>"$WORK/$q.ceil"
@@ -292,7 +306,7 @@ measure() {
           ;;
       esac
     done
-    if [ "$mode" = browser ] && ! cmp -s "$WORK/$q.enc" "$WORK/$q.body"; then
+    if { [ "$mode" = browser ] || [ "$mode" = random-browser ]; } && ! cmp -s "$WORK/$q.enc" "$WORK/$q.body"; then
       echo "$(wc -c <"$WORK/$q.enc") compressed ($(wc -c <"$WORK/$q.body"))" >"$WORK/$q.bytes"
     else
       wc -c <"$WORK/$q.body" | tr -d ' ' >"$WORK/$q.bytes"
@@ -308,6 +322,7 @@ measure() {
     one) label="one URL repeated, no Accept-Encoding (response cache on)" ;;
     browser) label="one URL repeated, Accept-Encoding: $BROWSER; the ceiling serves the same compressed bytes" ;;
     random) label="every request a different query (bench/random.lua), no Accept-Encoding; the ceiling answers a body of the same size" ;;
+    random-browser) label="every request a different query (bench/random.lua), Accept-Encoding: $BROWSER (each answer compressed for its one request); the ceiling answers the sample's compressed bytes" ;;
     uncached) label="one URL repeated, response cache off (every request rendered from the read model)" ;;
   esac
   echo
@@ -328,7 +343,7 @@ echo "## Load test ($(date -u +%Y-%m-%dT%H:%MZ), $SCALE synthetic dataset, ${DUR
 for mode in ${MODES//,/ }; do
   case $mode in
     uncached) measure uncached ATP_RESPONSE_CACHE_ENTRIES=0 ;;
-    one|browser|random) measure "$mode" ;;
+    one|browser|random|random-browser) measure "$mode" ;;
     *) echo "unknown mode $mode" >&2; exit 1 ;;
   esac
 done

@@ -5,9 +5,13 @@
 //! documents) is compressed on the way out by [`compress_response`].
 //!
 //! Bounded work: bodies under [`MIN_COMPRESS_BYTES`] are not compressed (the
-//! header costs more than it saves), and brotli runs at quality 4, a level
-//! for dynamic content (quality 11, the brotli crate's default, costs about
-//! 100 ms of CPU for a few megabytes).
+//! header costs more than it saves); brotli and gzip run at levels for
+//! dynamic content, chosen by the body's size ([`Levels::for_body`]): the
+//! brotli crate's fixed cost per call (its hash tables allocated and zeroed:
+//! 36 us at quality 4 for a 1.2 kB body, more than the rest of a random
+//! lookup) is why a small body gets a lower level (BENCHMARKS.md, issue 13,
+//! fifth pass). Quality 11, the brotli crate's default, costs about 100 ms
+//! of CPU for a few megabytes.
 
 use std::io::Write as _;
 
@@ -18,14 +22,55 @@ use bytes::Bytes;
 
 /// Bodies smaller than this are sent as they are.
 pub const MIN_COMPRESS_BYTES: usize = 1024;
-/// gzip level (1 fastest, 9 smallest).
+/// gzip level (1 fastest, 9 smallest) of bodies from [`LARGE_BODY_BYTES`]
+/// on, and of streamed downloads.
 pub const GZIP_LEVEL: u32 = 5;
-/// brotli quality (0 fastest, 11 smallest) and window (log2 of bytes).
-pub const BROTLI_QUALITY: u32 = 4;
-pub const BROTLI_WINDOW: u32 = 20;
+/// From this size on a body is compressed at the levels that make it
+/// smallest for its CPU; below it, at the fastest that keep it nearly as
+/// small.
+pub const LARGE_BODY_BYTES: usize = 64 * 1024;
 /// The largest body compressed on the way out (larger ones are sent as
 /// they are; rendered data responses are bounded by their page size).
 pub const MAX_COMPRESS_BYTES: usize = 32 * 1024 * 1024;
+
+/// The compression levels of one body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Levels {
+    /// gzip level (1 fastest, 9 smallest).
+    pub gzip: u32,
+    /// brotli quality (0 fastest, 11 smallest).
+    pub brotli: u32,
+    /// brotli window: log2 of the bytes it looks back over (10 to 20: no
+    /// larger than the body needs, at most 1 MiB).
+    pub brotli_window: u32,
+}
+
+impl Levels {
+    /// Measured on the random-query bodies (BENCHMARKS.md, issue 13, fifth
+    /// pass): a 1.2 kB lookup takes 36 us at brotli quality 4 and 14 us at
+    /// quality 2 (613 bytes instead of 566), a 13 kB series 62 and 37 us
+    /// (1,084 bytes instead of 1,064), gzip level 5 and 1 18 and 13 us, 48
+    /// and 19 us; a 184 kB growth answer is 13,767 bytes at quality 4 in 729
+    /// us with its window sized to it (859 us with a 1 MiB window) and
+    /// 16,548 at quality 2.
+    pub fn for_body(len: usize) -> Levels {
+        let bits = usize::BITS - len.leading_zeros();
+        let brotli_window = bits.clamp(10, 20);
+        if len < LARGE_BODY_BYTES {
+            Levels {
+                gzip: 1,
+                brotli: 2,
+                brotli_window,
+            }
+        } else {
+            Levels {
+                gzip: GZIP_LEVEL,
+                brotli: 4,
+                brotli_window,
+            }
+        }
+    }
+}
 
 /// A content coding the service can send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,14 +142,15 @@ pub fn accepts_gzip(accept_encoding: Option<&str>) -> bool {
     gzip.or(any).unwrap_or(0.0) > 0.0
 }
 
-/// `body` in `coding`.
+/// `body` in `coding`, at the levels for its size.
 pub fn compress(coding: Coding, body: &[u8]) -> Bytes {
+    let levels = Levels::for_body(body.len());
     match coding {
         Coding::Identity => Bytes::copy_from_slice(body),
         Coding::Gzip => {
             let mut e = flate2::write::GzEncoder::new(
                 Vec::with_capacity(body.len() / 4),
-                flate2::Compression::new(GZIP_LEVEL),
+                flate2::Compression::new(levels.gzip),
             );
             // Writing into a Vec cannot fail.
             let _ = e.write_all(body);
@@ -113,8 +159,12 @@ pub fn compress(coding: Coding, body: &[u8]) -> Bytes {
         Coding::Brotli => {
             let mut out = Vec::with_capacity(body.len() / 4);
             {
-                let mut w =
-                    brotli::CompressorWriter::new(&mut out, 4096, BROTLI_QUALITY, BROTLI_WINDOW);
+                let mut w = brotli::CompressorWriter::new(
+                    &mut out,
+                    4096,
+                    levels.brotli,
+                    levels.brotli_window,
+                );
                 let _ = w.write_all(body);
             }
             Bytes::from(out)
@@ -214,18 +264,33 @@ mod tests {
     }
 
     #[test]
+    fn small_bodies_get_fast_levels_and_windows_fit_the_body() {
+        let small = Levels::for_body(1231);
+        assert_eq!((small.gzip, small.brotli, small.brotli_window), (1, 2, 11));
+        let large = Levels::for_body(184_449);
+        assert_eq!((large.gzip, large.brotli, large.brotli_window), (5, 4, 18));
+        assert_eq!(Levels::for_body(64 * 1024).brotli, 4);
+        assert_eq!(Levels::for_body(64 * 1024 - 1).brotli, 2);
+        assert_eq!(Levels::for_body(1).brotli_window, 10);
+        assert_eq!(Levels::for_body(MAX_COMPRESS_BYTES).brotli_window, 20);
+    }
+
+    #[test]
     fn compressed_bytes_decompress_to_the_body() {
-        let body = br#"{"data":[{"partner":"KR","value_usd":29000000000}]}"#.repeat(200);
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(&compress(Coding::Gzip, &body)[..])
-            .read_to_end(&mut out)
-            .unwrap();
-        assert_eq!(out, body);
-        let mut out = Vec::new();
-        brotli::Decompressor::new(&compress(Coding::Brotli, &body)[..], 4096)
-            .read_to_end(&mut out)
-            .unwrap();
-        assert_eq!(out, body);
-        assert!(compress(Coding::Brotli, &body).len() < body.len() / 10);
+        // Both sides of the size that changes the levels.
+        for repeat in [200, 2000] {
+            let body = br#"{"data":[{"partner":"KR","value_usd":29000000000}]}"#.repeat(repeat);
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(&compress(Coding::Gzip, &body)[..])
+                .read_to_end(&mut out)
+                .unwrap();
+            assert_eq!(out, body);
+            let mut out = Vec::new();
+            brotli::Decompressor::new(&compress(Coding::Brotli, &body)[..], 4096)
+                .read_to_end(&mut out)
+                .unwrap();
+            assert_eq!(out, body);
+            assert!(compress(Coding::Brotli, &body).len() < body.len() / 10);
+        }
     }
 }
