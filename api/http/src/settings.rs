@@ -57,7 +57,10 @@ pub struct Settings {
     /// Rendered responses kept in memory per data version (0: none).
     pub response_cache_entries: usize,
     /// Bytes those responses may hold in all, compressed variants counted
-    /// (0: no cache).
+    /// (0: no cache). The default, 16 MiB, keeps the server under 100 MB
+    /// through the load test's workloads: what a full cache costs in
+    /// resident memory is about twice what it counts (allocator overhead
+    /// and fragmentation; BENCHMARKS.md, issue 13, fifth pass).
     pub response_cache_bytes: u64,
     /// The largest response kept (larger ones are served, not kept).
     pub response_cache_max_entry_bytes: usize,
@@ -92,7 +95,7 @@ impl Default for Settings {
             cors_origins: Vec::new(),
             cache_max_age: Duration::from_secs(60),
             response_cache_entries: 4096,
-            response_cache_bytes: 24 * 1024 * 1024,
+            response_cache_bytes: 16 * 1024 * 1024,
             response_cache_max_entry_bytes: 4 * 1024 * 1024,
             refresh_interval: Duration::from_secs(2),
             default_dataset: None,
