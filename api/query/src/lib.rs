@@ -1305,6 +1305,123 @@ mod tests {
         assert!((kr.tsi.unwrap() - (40.0 - 300.0) / 340.0).abs() < 1e-12);
     }
 
+    /// A growth, walking each run once, reads the figures hashed look-ups
+    /// find one key at a time, in a dense run and a sparse one, with holes,
+    /// derived figures, partners with no figures and a computed rest of
+    /// the world.
+    #[test]
+    fn growth_reads_the_figures_a_lookup_finds() {
+        let electronics = GroupId::Group(Group::Electronics);
+        // Forty countries and the world; ROW is computed, ZZ has nothing.
+        let codes: Vec<&str> = atp_core::Partner::all()
+            .iter()
+            .filter(|p| p.kind == PartnerKind::Country)
+            .take(40)
+            .map(|p| p.code.as_str())
+            .chain(["WLD"])
+            .collect();
+        let mut obs = Vec::new();
+        for (i, partner) in codes.iter().enumerate() {
+            for year in 2000..2010u16 {
+                let n = i * 10 + usize::from(year - 2000);
+                // Holes: every seventh figure.
+                if n % 7 == 3 {
+                    continue;
+                }
+                let mut o = reported(
+                    key(Measure::Imports, AERO, partner, year),
+                    (n as i64 * 7919) % 100_000 - 5_000,
+                );
+                if n % 5 == 0 {
+                    o.provenance.status = Status::Derived;
+                }
+                obs.push(o);
+            }
+            // The sparse run: one year a partner, each a different one.
+            let year = 1990 + i as u16;
+            obs.push(reported(
+                key(Measure::Imports, electronics, partner, year),
+                i as i64 + 1,
+            ));
+        }
+        let stored = StoredDataset {
+            info: DatasetInfo {
+                id: "c".to_owned(),
+                title: "c".to_owned(),
+                publisher: "c".to_owned(),
+                citation: "c".to_owned(),
+                source_url: None,
+                vintage: "1".to_owned(),
+                notes: Vec::new(),
+            },
+            quality_notes: Vec::new(),
+            source_format: SourceFormat::Csv.as_str().to_owned(),
+            imported_at: "2026-01-01T00:00:00Z".to_owned(),
+            row_count: obs.len() as i64,
+            checksum: String::new(),
+            last_period: None,
+            published_on: None,
+        };
+        let m = ReadModel::build(1, vec![(stored, obs)], &[], None);
+        let ds = m.default_dataset().unwrap();
+        let y = |v| Period::annual(atp_core::Year::new(v).unwrap());
+        let everyone: Vec<&str> = Vec::new();
+        let some = vec!["ROW", "WLD", codes[0], codes[7], codes[23], codes[39]];
+        let mut compared = 0;
+        for group in [AERO, electronics] {
+            for partners in [&everyone, &some] {
+                let sel = select(&[group], partners, &[]);
+                let scope = Scope::new(&m, ds, &sel);
+                for (from, to) in [(2000, 2009), (2003, 2004), (1999, 2005), (1991, 2001)] {
+                    let rows = growth(
+                        &m,
+                        ds,
+                        GrowthMeasure::Flow(Flow::Imports),
+                        y(from),
+                        y(to),
+                        &sel,
+                    );
+                    let found = |p, year| {
+                        scope
+                            .lookup(SeriesKey {
+                                measure: Measure::Imports,
+                                group,
+                                partner: p,
+                                period: y(year),
+                            })
+                            .map(|(v, o)| (v, o.status()))
+                    };
+                    let expected: Vec<_> = scope
+                        .partners(&sel)
+                        .into_iter()
+                        .filter_map(|p| {
+                            let (s, e) = (found(p, from), found(p, to));
+                            (s.is_some() || e.is_some()).then_some((p, s, e))
+                        })
+                        .collect();
+                    let got: Vec<_> = rows
+                        .iter()
+                        .map(|r| (r.partner, r.start_usd, r.end_usd))
+                        .collect();
+                    let values: Vec<_> = expected
+                        .iter()
+                        .map(|(p, s, e)| (*p, s.map(|s| s.0), e.map(|e| e.0)))
+                        .collect();
+                    assert_eq!(got, values, "{group:?} {partners:?} {from}-{to}");
+                    for (r, (_, s, e)) in rows.iter().zip(&expected) {
+                        let both_reported = matches!(
+                            (s, e),
+                            (Some((_, Status::Reported)), Some((_, Status::Reported)))
+                        );
+                        assert_eq!(r.status == Status::Reported, both_reported, "{}", r.partner);
+                    }
+                    compared += rows.len();
+                }
+            }
+        }
+        assert!(compared > 100, "{compared} rows compared");
+    }
+
     #[test]
     fn growth_shares_and_concentration() {
         let m = model();
