@@ -183,10 +183,7 @@ pub fn forecast(
 mod tests {
 
     use atp_core::forecast::Method;
-    use atp_core::{
-        Citation, DatasetInfo, Flow, Measure, Observation, Provenance, SeriesKey, SourceFormat,
-        Status, StoredDataset, Year,
-    };
+    use atp_core::{Citation, Flow, Measure, Observation, Provenance, SeriesKey, Status, Year};
 
     use super::*;
 
@@ -229,25 +226,7 @@ mod tests {
                 o.push(obs(Measure::Imports, "KR", p, m / 10));
             }
         }
-        let stored = StoredDataset {
-            info: DatasetInfo {
-                id: "f".to_owned(),
-                title: "f".to_owned(),
-                publisher: "f".to_owned(),
-                citation: "f".to_owned(),
-                source_url: None,
-                vintage: "1".to_owned(),
-                notes: Vec::new(),
-            },
-            quality_notes: Vec::new(),
-            source_format: SourceFormat::Csv.as_str().to_owned(),
-            imported_at: "2026-01-01T00:00:00Z".to_owned(),
-            row_count: o.len() as i64,
-            checksum: atp_core::catalog::checksum(&o),
-            last_period: None,
-            published_on: None,
-        };
-        ReadModel::build(1, vec![(stored, o)], &[], None)
+        ReadModel::build(1, vec![(crate::tests::stored("f", &o), o)], &[], None)
     }
 
     fn request(measure: GrowthMeasure, partner: &str, until: Option<Period>) -> ForecastRequest {

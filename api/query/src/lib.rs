@@ -969,7 +969,7 @@ pub fn quality(ds: &DatasetView) -> (quality::QualityReport, HashMap<String, Str
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
 
     #[test]
     fn gallop_finds_the_partition_point() {
@@ -1115,6 +1115,28 @@ mod tests {
         }
     }
 
+    /// A CSV dataset `id` (vintage 1) described as holding `obs`.
+    pub(crate) fn stored(id: &str, obs: &[Observation]) -> StoredDataset {
+        StoredDataset {
+            info: DatasetInfo {
+                id: id.to_owned(),
+                title: id.to_owned(),
+                publisher: id.to_owned(),
+                citation: id.to_owned(),
+                source_url: None,
+                vintage: "1".to_owned(),
+                notes: Vec::new(),
+            },
+            quality_notes: Vec::new(),
+            source_format: SourceFormat::Csv.as_str().to_owned(),
+            imported_at: "2026-01-01T00:00:00Z".to_owned(),
+            row_count: obs.len() as i64,
+            checksum: atp_core::catalog::checksum(obs),
+            last_period: None,
+            published_on: None,
+        }
+    }
+
     const AERO: GroupId = GroupId::Group(Group::Aerospace);
 
     /// Flows found by binary search in each partner's series equal a plain
@@ -1140,25 +1162,7 @@ mod tests {
                 }
             }
         }
-        let stored = StoredDataset {
-            info: DatasetInfo {
-                id: "m".to_owned(),
-                title: "m".to_owned(),
-                publisher: "m".to_owned(),
-                citation: "m".to_owned(),
-                source_url: None,
-                vintage: "1".to_owned(),
-                notes: Vec::new(),
-            },
-            quality_notes: Vec::new(),
-            source_format: SourceFormat::Csv.as_str().to_owned(),
-            imported_at: "2026-01-01T00:00:00Z".to_owned(),
-            row_count: obs.len() as i64,
-            checksum: String::new(),
-            last_period: None,
-            published_on: None,
-        };
-        let m = ReadModel::build(1, vec![(stored, obs)], &[], None);
+        let m = ReadModel::build(1, vec![(stored("m", &obs), obs)], &[], None);
         let ds = m.default_dataset().unwrap();
         let p = |s: &str| Period::try_from(s).unwrap();
         let filters = [
@@ -1344,25 +1348,7 @@ mod tests {
                 i as i64 + 1,
             ));
         }
-        let stored = StoredDataset {
-            info: DatasetInfo {
-                id: "c".to_owned(),
-                title: "c".to_owned(),
-                publisher: "c".to_owned(),
-                citation: "c".to_owned(),
-                source_url: None,
-                vintage: "1".to_owned(),
-                notes: Vec::new(),
-            },
-            quality_notes: Vec::new(),
-            source_format: SourceFormat::Csv.as_str().to_owned(),
-            imported_at: "2026-01-01T00:00:00Z".to_owned(),
-            row_count: obs.len() as i64,
-            checksum: String::new(),
-            last_period: None,
-            published_on: None,
-        };
-        let m = ReadModel::build(1, vec![(stored, obs)], &[], None);
+        let m = ReadModel::build(1, vec![(stored("c", &obs), obs)], &[], None);
         let ds = m.default_dataset().unwrap();
         let y = |v| Period::annual(atp_core::Year::new(v).unwrap());
         let everyone: Vec<&str> = Vec::new();
